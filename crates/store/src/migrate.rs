@@ -1,0 +1,125 @@
+//! Migrations: one folder per dialect (`migrations/sqlite`, `migrations/postgres`), the same
+//! versions in both, embedded in the binary, forward only, never edited once released.
+
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, TransactionTrait};
+
+use crate::db::{Db, now_text, stmt};
+use crate::error::StoreResult;
+
+/// One version: its name and its SQL for each dialect.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+/// Every migration, in order. A test checks that this list and both folders agree.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+#[derive(FromQueryResult)]
+struct Applied {
+    version: i64,
+}
+
+/// Applies the migrations that are not yet applied, in one transaction, and returns the
+/// versions it applied. Several servers starting at once on PostgreSQL take turns.
+pub async fn migrate(db: &Db) -> StoreResult<Vec<i64>> {
+    let backend = db.backend();
+    let tx = db.conn.begin().await?;
+    if backend == DbBackend::Postgres {
+        tx.execute_unprepared("SELECT pg_advisory_xact_lock(7426001)").await?;
+    }
+    tx.execute_unprepared(
+        "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .await?;
+    let applied: Vec<i64> =
+        Applied::find_by_statement(stmt(backend, "SELECT version FROM schema_migration ORDER BY version", vec![]))
+            .all(&tx)
+            .await?
+            .into_iter()
+            .map(|a| a.version)
+            .collect();
+    let mut done = Vec::new();
+    for m in MIGRATIONS {
+        if applied.contains(&m.version) {
+            continue;
+        }
+        let sql = if backend == DbBackend::Postgres { m.postgres } else { m.sqlite };
+        tracing::info!(version = m.version, name = m.name, "applying migration");
+        tx.execute_unprepared(sql).await?;
+        tx.execute_raw(stmt(
+            backend,
+            "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+            vec![m.version.into(), m.name.into(), now_text().into()],
+        ))
+        .await?;
+        done.push(m.version);
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// The versions applied to this database.
+pub async fn applied_versions(db: &Db) -> StoreResult<Vec<i64>> {
+    Ok(Applied::find_by_statement(stmt(db.backend(), "SELECT version FROM schema_migration ORDER BY version", vec![]))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|a| a.version)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn versions_in(dir: &str) -> Vec<(i64, String)> {
+        let path = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
+        let mut out: Vec<(i64, String)> = std::fs::read_dir(&path)
+            .expect("migration folder exists")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .map(|n| {
+                let (v, rest) = n.split_once('_').expect("named NNNN_name.sql");
+                (v.parse().expect("numeric version"), rest.trim_end_matches(".sql").to_string())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn both_dialect_folders_list_the_same_versions_as_the_embedded_list() {
+        let sqlite = versions_in("sqlite");
+        let postgres = versions_in("postgres");
+        assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres must hold the same versions");
+        let embedded: Vec<(i64, String)> = MIGRATIONS.iter().map(|m| (m.version, m.name.to_string())).collect();
+        assert_eq!(sqlite, embedded, "every migration file must be listed in MIGRATIONS, in order");
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "versions are consecutive from 1");
+        }
+    }
+
+    #[test]
+    fn both_dialects_create_the_same_tables() {
+        fn tables(sql: &str) -> Vec<String> {
+            let mut t: Vec<String> = sql
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("CREATE TABLE "))
+                .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
+                .collect();
+            t.sort();
+            t
+        }
+        for m in MIGRATIONS {
+            assert_eq!(tables(m.sqlite), tables(m.postgres), "migration {} differs in tables", m.version);
+        }
+    }
+}

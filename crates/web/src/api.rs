@@ -1,0 +1,266 @@
+//! The JSON API (`/api/v1`), described by OpenAPI at `/api/v1/openapi.json`.
+//!
+//! It uses the same session and CSRF rules as the pages (send `X-CSRF-Token` on POST) and the
+//! same authorisation. Errors are `{"error": code, "message": ..., "fields": [...]}`.
+
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tdkt_domain::authz::Permission;
+use tdkt_domain::org::{PersonFields, UnitKind};
+use tdkt_store::Actor;
+use tdkt_store::org::{self, Person, Unit, UnitFilter};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::pages::people::PeopleQuery;
+
+/// An API error rendered as JSON.
+pub struct ApiError(AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.json_response()
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// The logged-in user for an API call (401 JSON when missing).
+pub struct ApiCtx(Ctx);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiCtx {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().map(ApiCtx).ok_or(ApiError(AppError::Unauthorized))
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitOut {
+    id: i64,
+    code: String,
+    name: String,
+    /// One of ubnd, so_nganh, xa_phuong, doanh_nghiep, truong_hoc, co_so_y_te, hoi_doan_the, khac.
+    kind: String,
+    kind_label: String,
+    parent_id: Option<i64>,
+    active_from: Option<NaiveDate>,
+    active_to: Option<NaiveDate>,
+}
+
+impl From<Unit> for UnitOut {
+    fn from(u: Unit) -> Self {
+        UnitOut {
+            id: u.id,
+            code: u.code,
+            name: u.name,
+            kind: u.kind.code().into(),
+            kind_label: u.kind.label().into(),
+            parent_id: u.parent_id,
+            active_from: u.active_from,
+            active_to: u.active_to,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonOut {
+    id: i64,
+    full_name: String,
+    /// nam or nu.
+    gender: String,
+    birth_date: Option<NaiveDate>,
+    ethnicity: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    position: String,
+    /// lanh_dao (leader or manager) or truc_tiep (direct worker).
+    leadership: String,
+    recruited_on: Option<NaiveDate>,
+}
+
+impl From<Person> for PersonOut {
+    fn from(p: Person) -> Self {
+        PersonOut {
+            id: p.id,
+            full_name: p.full_name,
+            gender: p.gender,
+            birth_date: p.birth_date,
+            ethnicity: p.ethnicity,
+            unit_id: p.unit_id,
+            unit_code: p.unit_code,
+            unit_name: p.unit_name,
+            position: p.position,
+            leadership: p.leadership,
+            recruited_on: p.recruited_on,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitPage {
+    items: Vec<UnitOut>,
+    page: u64,
+    per_page: u64,
+    total: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonPage {
+    items: Vec<PersonOut>,
+    page: u64,
+    per_page: u64,
+    /// Matches, capped at 2000 for very broad searches (then `total_capped` is true).
+    total: u64,
+    total_capped: bool,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct UnitParams {
+    /// Words of the name or code; diacritics are ignored.
+    q: Option<String>,
+    kind: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PeopleParams {
+    /// Words of the name; diacritics are ignored (`nguyen thi huong`).
+    q: Option<String>,
+    /// Only this unit and the units below it.
+    unit: Option<i64>,
+    gender: Option<String>,
+    leadership: Option<String>,
+    ethnicity: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// A person to create; dates as `dd/mm/yyyy` or `yyyy-mm-dd`.
+#[derive(Deserialize, ToSchema)]
+pub struct PersonIn {
+    full_name: String,
+    gender: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    ethnicity: String,
+    unit_code: String,
+    #[serde(default)]
+    position: String,
+    #[serde(default)]
+    leadership: String,
+    #[serde(default)]
+    recruited_on: String,
+}
+
+fn per_page(p: Option<u64>) -> u64 {
+    p.unwrap_or(50).clamp(1, 500)
+}
+
+/// Units the caller may see.
+#[utoipa::path(get, path = "/api/v1/units", params(UnitParams), responses((status = 200, body = UnitPage), (status = 401)), tag = "units")]
+async fn list_units(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Query(p): Query<UnitParams>) -> ApiResult<UnitPage> {
+    let filter = UnitFilter {
+        q: p.q,
+        kind: p.kind.as_deref().and_then(UnitKind::parse),
+        scope: ctx.scope(Permission::ViewOrg),
+        ..Default::default()
+    };
+    let r = org::list_units(&state.db, &filter, p.page.unwrap_or(1).max(1), per_page(p.per_page)).await?;
+    Ok(Json(UnitPage { page: r.page, per_page: r.per_page, total: r.total, items: r.items.into_iter().map(UnitOut::from).collect() }))
+}
+
+/// One unit.
+#[utoipa::path(get, path = "/api/v1/units/{id}", responses((status = 200, body = UnitOut), (status = 403), (status = 404)), tag = "units")]
+async fn get_unit(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Path(id): Path<i64>) -> ApiResult<UnitOut> {
+    let u = org::get_unit(&state.db.conn, id).await?;
+    ctx.require(Permission::ViewOrg, &u.path)?;
+    Ok(Json(u.into()))
+}
+
+/// People the caller may see, in Vietnamese name order.
+#[utoipa::path(get, path = "/api/v1/people", params(PeopleParams), responses((status = 200, body = PersonPage), (status = 401)), tag = "people")]
+async fn list_people(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Query(p): Query<PeopleParams>) -> ApiResult<PersonPage> {
+    let q = PeopleQuery { q: p.q, unit: p.unit, gender: p.gender, leadership: p.leadership, ethnicity: p.ethnicity, page: None };
+    let (filter, _) = q.filter(&state, &ctx, Permission::ViewOrg).await?;
+    let r = org::search_people(&state.db, &filter, p.page.unwrap_or(1).max(1), per_page(p.per_page)).await?;
+    Ok(Json(PersonPage {
+        page: r.page,
+        per_page: r.per_page,
+        total: r.total,
+        total_capped: r.total_capped,
+        items: r.items.into_iter().map(PersonOut::from).collect(),
+    }))
+}
+
+/// One person.
+#[utoipa::path(get, path = "/api/v1/people/{id}", responses((status = 200, body = PersonOut), (status = 403), (status = 404)), tag = "people")]
+async fn get_person(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Path(id): Path<i64>) -> ApiResult<PersonOut> {
+    let p = org::get_person(&state.db.conn, id).await?;
+    ctx.require(Permission::ViewOrg, &p.unit_path)?;
+    Ok(Json(p.into()))
+}
+
+/// Creates a person in a unit the caller may edit (send the session's `X-CSRF-Token`).
+#[utoipa::path(post, path = "/api/v1/people", request_body = PersonIn, responses((status = 201, body = PersonOut), (status = 403), (status = 422)), tag = "people")]
+async fn create_person(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, body: Result<Json<PersonIn>, axum::extract::rejection::JsonRejection>) -> Result<(StatusCode, Json<PersonOut>), ApiError> {
+    let Json(b) = body.map_err(|e| AppError::BadRequest(format!("Dữ liệu JSON không hợp lệ: {}", e.body_text())))?;
+    let fields = PersonFields {
+        full_name: b.full_name,
+        gender: b.gender,
+        birth_date: b.birth_date,
+        ethnicity: b.ethnicity,
+        unit_code: b.unit_code,
+        position: b.position,
+        leadership: b.leadership,
+        recruited_on: b.recruited_on,
+    };
+    let input = fields.parse(chrono::Utc::now().date_naive()).map_err(AppError::Invalid)?;
+    let unit = org::find_unit_by_code(&state.db.conn, &input.unit_code)
+        .await?
+        .ok_or_else(|| AppError::Invalid(tdkt_domain::error::Invalid::one("unit_code", format!("Không có đơn vị mã “{}”", input.unit_code))))?;
+    ctx.require(Permission::EditPeople, &unit.path)?;
+    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
+    let id = org::create_person(&mut w, &input, &unit).await?;
+    w.commit().await?;
+    Ok((StatusCode::CREATED, Json(org::get_person(&state.db.conn, id).await?.into())))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tdkt API", description = "Thi đua, khen thưởng: tổ chức, cán bộ. Đăng nhập bằng phiên (cookie); gửi X-CSRF-Token với POST."),
+    paths(list_units, get_unit, list_people, get_person, create_person),
+    components(schemas(UnitOut, PersonOut, UnitPage, PersonPage, PersonIn)),
+    tags((name = "units", description = "Đơn vị"), (name = "people", description = "Cán bộ, người lao động"))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/units", get(list_units))
+        .route("/api/v1/units/{id}", get(get_unit))
+        .route("/api/v1/people", get(list_people).post(create_person))
+        .route("/api/v1/people/{id}", get(get_person))
+}

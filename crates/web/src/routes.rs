@@ -1,0 +1,68 @@
+//! Every route of the application, in one place, with the layers in front of them.
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::pages::{admin, dashboard, exchange, groups, people, session, units};
+use crate::{AppState, api, assets, auth};
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let upload_limit = state.config.max_upload_bytes;
+    let app = Router::new()
+        .route("/", get(dashboard::dashboard))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/account/password", get(session::password_form).post(session::change_password))
+        .route("/units", get(units::list))
+        .route("/units/new", get(units::new_form).post(units::create))
+        .route("/units/{id}", get(units::show))
+        .route("/units/{id}/edit", get(units::edit_form).post(units::update))
+        .route("/units/{id}/close", get(units::close_form).post(units::close))
+        .route("/people", get(people::list))
+        .route("/people/new", get(people::new_form).post(people::create))
+        .route("/people/{id}", get(people::show))
+        .route("/people/{id}/edit", get(people::edit_form).post(people::update))
+        .route("/groups", get(groups::list))
+        .route("/groups/{id}", get(groups::show))
+        .route("/groups/{id}/role", post(groups::set_role))
+        .route("/council", get(groups::council))
+        .route("/council/{id}/remove", post(groups::remove_member))
+        .route("/import", get(exchange::form))
+        .route("/import/{what}", post(exchange::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/export/units.{format}", get(exchange::export_units))
+        .route("/export/people.{format}", get(exchange::export_people))
+        .route("/admin/users", get(admin::list).post(admin::create))
+        .route("/admin/users/{id}/roles", post(admin::grant))
+        .route("/audit", get(admin::audit_log))
+        .merge(api::routes())
+        .layer(from_fn_with_state(state.clone(), auth::csrf_layer))
+        .layer(from_fn_with_state(state.clone(), auth::session_layer))
+        .route("/healthz", get(healthz))
+        .route("/static/{*path}", get(assets::serve))
+        .fallback(not_found)
+        .with_state(state);
+    app.layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),
+        ))
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match tdkt_store::migrate::applied_versions(&state.db).await {
+        Ok(v) => Json(serde_json::json!({"status": "ok", "schema_version": v.last()})).into_response(),
+        Err(e) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "message": e.to_string()}))).into_response(),
+    }
+}
+
+async fn not_found() -> crate::error::AppError {
+    crate::error::AppError::NotFound("Không có trang này".into())
+}

@@ -1,0 +1,115 @@
+//! What every page shares: the layout's context (`Chrome`), formatting helpers, the error page.
+
+use askama::Template;
+use tdkt_domain::authz::Permission;
+
+use crate::AppState;
+use crate::auth::Ctx;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub section: &'static str,
+    pub active: bool,
+}
+
+/// The layout's context: who is logged in, the CSRF token, the navigation they may use.
+pub struct Chrome {
+    pub province: String,
+    pub user_name: String,
+    pub roles: String,
+    pub unit_name: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub title: String,
+}
+
+impl Chrome {
+    pub fn new(state: &AppState, ctx: &Ctx, path: &str, title: impl Into<String>) -> Chrome {
+        let s = &ctx.subject;
+        let mut nav = vec![];
+        let mut add = |href: &'static str, label: &'static str, section: &'static str, show: bool| {
+            if show {
+                let active = if href == "/" { path == "/" } else { path.starts_with(href) };
+                nav.push(NavItem { href, label, section, active });
+            }
+        };
+        add("/", "Bảng điều khiển", "Tổng quan", true);
+        let view = s.can_anywhere(Permission::ViewOrg);
+        add("/units", "Đơn vị", "Tổ chức", view);
+        add("/people", "Cán bộ, người lao động", "Tổ chức", view);
+        add("/groups", "Cụm, khối thi đua", "Tổ chức", view);
+        add("/council", "Hội đồng TĐKT", "Tổ chức", view);
+        add("/import", "Nhập, xuất Excel", "Dữ liệu", s.can_anywhere(Permission::Import) || s.can_anywhere(Permission::Export));
+        add("/admin/users", "Tài khoản, phân quyền", "Quản trị", s.can_anywhere(Permission::ManageUsers));
+        add("/audit", "Nhật ký hệ thống", "Quản trị", s.can_anywhere(Permission::ViewAudit));
+        add("/account/password", "Đổi mật khẩu", "Cá nhân", true);
+        let roles = ctx.roles().iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
+        Chrome {
+            province: state.config.province.clone(),
+            user_name: ctx.user.display_name.clone(),
+            roles,
+            unit_name: ctx.user.unit_name.clone(),
+            csrf: ctx.csrf.clone(),
+            nav,
+            title: title.into(),
+        }
+    }
+
+    /// Whether the nav item starts a new section.
+    pub fn section_starts(&self, i: &usize) -> bool {
+        *i == 0 || self.nav.get(*i - 1).map(|p| p.section) != self.nav.get(*i).map(|n| n.section)
+    }
+}
+
+/// `dd/mm/yyyy`, or an empty string.
+pub fn date(d: &Option<chrono::NaiveDate>) -> String {
+    d.map(tdkt_domain::text::format_date).unwrap_or_default()
+}
+
+/// A number with Vietnamese thousands separators: 20.145.
+pub fn num(n: &u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Query string for paging links that keeps the other filters.
+pub fn with_page(query: &str, page: u64) -> String {
+    let mut kv: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    kv.retain(|(k, _)| k != "page");
+    kv.push(("page".into(), page.to_string()));
+    serde_urlencoded::to_string(kv).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub title: &'static str,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_use_dots() {
+        assert_eq!(num(&0), "0");
+        assert_eq!(num(&999), "999");
+        assert_eq!(num(&20145), "20.145");
+        assert_eq!(num(&1000000), "1.000.000");
+    }
+
+    #[test]
+    fn page_links_keep_filters() {
+        assert_eq!(with_page("q=huong&page=2", 3), "q=huong&page=3");
+    }
+}

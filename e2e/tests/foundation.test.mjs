@@ -1,0 +1,186 @@
+// Foundation flow: login, people search, person page, unit page, phone layout,
+// diacritic-insensitive unit search, and authorisation (403) in a real browser.
+//
+// Run: cd e2e && npm ci && TDKT_BIN=../target/debug/tdkt npm test
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launch, shot } from '../lib/browser.mjs';
+import { startServer } from '../lib/server.mjs';
+
+const PASSWORD = 'tdkt-demo-2026';
+const LAPTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const TIMEOUT = 60_000; // per browser action; a debug build can be slow
+
+let server;
+let browser;
+let context;
+let page;
+const pageErrors = [];
+let anyFailed = false;
+let setupError = null; // reported by the first step rather than as a cancelled suite
+let setupErrorReported = false;
+
+// Shared state between the steps (each step needs the previous ones).
+const state = { loggedIn: false, searchRow: null, personUrl: null, unitUrl: null };
+
+/** A test step that screenshots the page as FAIL-<name> when it fails. */
+function step(name, fn) {
+  test(name, { timeout: 5 * TIMEOUT }, async () => {
+    if (setupError) {
+      anyFailed = true;
+      if (setupErrorReported) throw new Error('skipped: setup failed (see the first failure)');
+      setupErrorReported = true;
+      throw setupError;
+    }
+    try {
+      await fn();
+    } catch (err) {
+      anyFailed = true;
+      if (page) {
+        const file = await shot(page, `FAIL-${name.replace(/[^\w-]+/g, '_').slice(0, 60)}`).catch(() => null);
+        if (file) err.message += `\n  page url: ${page.url()}\n  screenshot: ${file}`;
+      }
+      throw err;
+    }
+  });
+}
+
+function need(key, stepNo) {
+  if (!state[key]) throw new Error(`skipped: needs ${key} from step ${stepNo}, which did not succeed`);
+  return state[key];
+}
+
+async function login(username, password) {
+  await page.goto(`${server.url}/login`);
+  const form = page.locator('form:has(input[name=username])');
+  await form.locator('input[name=username]').fill(username);
+  await form.locator('input[name=password]').fill(password);
+  await form.locator('button[type=submit]').click();
+}
+
+async function bodyText() {
+  return (await page.locator('body').innerText()).normalize('NFC');
+}
+
+describe('foundation flow', () => {
+  before(async () => {
+    try {
+      server = await startServer({ demo: true });
+      browser = await launch();
+      context = await browser.newContext({ viewport: LAPTOP, locale: 'vi-VN' });
+      context.setDefaultTimeout(TIMEOUT);
+      context.setDefaultNavigationTimeout(TIMEOUT);
+      page = await context.newPage();
+      page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    } catch (err) {
+      setupError = err;
+    }
+  }, { timeout: 180_000 });
+
+  after(async () => {
+    if (anyFailed && server) {
+      const log = server.logs();
+      console.error(`----- tdkt server output (last 8000 chars) -----\n${log.slice(-8000)}\n-----`);
+    }
+    await context?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  step('login page rejects a wrong password', async () => {
+    await login('chuyenvien', 'not-the-password');
+    await page.getByText('Sai tên đăng nhập hoặc mật khẩu').first().waitFor();
+    assert.notEqual(new URL(page.url()).pathname, '/', 'a wrong password must not reach the dashboard');
+    assert.equal(await page.locator('input[name=username]').count(), 1, 'the login form is shown again');
+  });
+
+  step('1. login as chuyenvien lands on the dashboard', async () => {
+    await page.setViewportSize(LAPTOP);
+    await login('chuyenvien', PASSWORD);
+    await page.waitForURL((u) => u.pathname === '/');
+    await page.locator('h1.page-title', { hasText: 'Bảng điều khiển' }).waitFor();
+    state.loggedIn = true;
+    await shot(page, '01-dashboard');
+  });
+
+  step('2. people search ignores diacritics', async () => {
+    need('loggedIn', 1);
+    await page.goto(`${server.url}/people`);
+    const q = page.locator('input[name=q]').first();
+    await q.fill('nguyen thi huong');
+    await q.press('Enter');
+    const row = page.locator('table.data tbody tr', { hasText: 'Nguyễn Thị Hường' }).first();
+    await row.waitFor();
+    state.searchRow = true;
+    await shot(page, '02-search');
+  });
+
+  step('3. person page links to the unit', async () => {
+    need('searchRow', 2);
+    const row = page.locator('table.data tbody tr', { hasText: 'Nguyễn Thị Hường' }).first();
+    await row.locator('a.person-link').first().click();
+    await page.locator('h1.page-title', { hasText: 'Nguyễn Thị Hường' }).waitFor();
+    const unitLink = page.locator('a.unit-link').first();
+    await unitLink.waitFor();
+    assert.match((await unitLink.innerText()).normalize('NFC'), /Sở Nội vụ/);
+    state.personUrl = page.url();
+    await shot(page, '03-person');
+  });
+
+  step('4. unit page lists its staff', async () => {
+    need('personUrl', 3);
+    await page.locator('a.unit-link').first().click();
+    await page.locator('h1.page-title', { hasText: 'Sở Nội vụ' }).waitFor();
+    await page.locator('table.data tbody tr').first().waitFor();
+    assert.ok((await page.locator('table.data tbody tr').count()) > 0, 'the unit page lists staff rows');
+    state.unitUrl = page.url();
+    await shot(page, '04-unit');
+  });
+
+  step('5. unit page fits a phone screen', async () => {
+    const unitUrl = need('unitUrl', 4);
+    await page.setViewportSize(PHONE);
+    if (page.url() === unitUrl) await page.reload();
+    else await page.goto(unitUrl);
+    await page.locator('h1.page-title', { hasText: 'Sở Nội vụ' }).waitFor();
+    await shot(page, '05-unit-phone');
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    assert.ok(
+      scrollWidth <= innerWidth + 1,
+      `document overflows horizontally at ${PHONE.width}px: scrollWidth ${scrollWidth} > innerWidth ${innerWidth}`,
+    );
+  });
+
+  step('6. unit search ignores diacritics', async () => {
+    need('loggedIn', 1);
+    await page.setViewportSize(LAPTOP);
+    await page.goto(`${server.url}/units?q=${encodeURIComponent('dien bien')}`);
+    await page.locator('table.data tbody tr', { hasText: 'Điện Biên' }).first().waitFor();
+    await shot(page, '06-units');
+  });
+
+  step('7. a commune officer gets 403 on Sở Nội vụ', async () => {
+    const unitUrl = need('unitUrl', 4);
+    await page.setViewportSize(LAPTOP);
+    await page.goto(`${server.url}/`);
+    await page.locator('form[action="/logout"] button').first().click();
+    await page.locator('input[name=username]').waitFor();
+    state.loggedIn = false;
+
+    await login('canbo.xa', PASSWORD);
+    await page.waitForURL((u) => u.pathname === '/');
+    const res = await page.goto(unitUrl);
+    assert.ok(res, `no response for ${unitUrl}`);
+    assert.equal(res.status(), 403, `expected 403 for ${unitUrl}, got ${res.status()}`);
+    assert.match(await bodyText(), /Không có quyền/);
+    await shot(page, '07-forbidden');
+  });
+
+  step('no uncaught JavaScript errors on any page', async () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
