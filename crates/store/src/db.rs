@@ -89,6 +89,12 @@ impl Db {
         self.conn.get_database_backend()
     }
 
+    /// Refreshes the planner's statistics (after bulk loads).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        self.conn.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
     pub fn is_sqlite(&self) -> bool {
         self.backend() == DbBackend::Sqlite
     }

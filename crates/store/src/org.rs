@@ -1026,3 +1026,13 @@ pub async fn meta_set(w: &WriteTx, key: &str, value: &str) -> StoreResult<()> {
 pub async fn is_empty(db: &Db) -> StoreResult<bool> {
     Ok(count(&db.conn, "SELECT COUNT(*) AS n FROM unit", vec![]).await? == 0)
 }
+
+/// Every person id in insertion order (the demo loader maps generated people to ids).
+pub async fn person_ids(db: &impl ConnectionTrait) -> StoreResult<Vec<i64>> {
+    Ok(IdRow::find_by_statement(stmt(db.get_database_backend(), "SELECT id FROM person ORDER BY id", vec![]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}

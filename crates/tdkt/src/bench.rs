@@ -1,0 +1,121 @@
+//! `tdkt bench search`: person search on N generated people, on SQLite or PostgreSQL.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Subcommand;
+use tdkt_domain::org::{PersonInput, UnitInput};
+use tdkt_store::org::{self, PersonFilter};
+use tdkt_store::{Actor, Db};
+
+#[derive(Subcommand)]
+pub enum BenchCmd {
+    /// Generate N people into a fresh database, then time a mix of searches.
+    Search {
+        /// Number of generated people.
+        #[arg(long, default_value_t = 100_000)]
+        people: usize,
+        /// Database to fill: a new SQLite file by default; a postgres:// URL must name an empty database.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Number of timed searches.
+        #[arg(long, default_value_t = 400)]
+        queries: usize,
+    },
+}
+
+pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
+    let BenchCmd::Search { people, database_url, queries } = cmd;
+    let url = match database_url {
+        Some(u) => u.clone(),
+        None => {
+            let dir = std::env::temp_dir().join(format!("tdkt-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            format!("sqlite://{}/bench.db", dir.display())
+        }
+    };
+    let db = Db::connect(&url).await?;
+    tdkt_store::migrate::migrate(&db).await?;
+    if !org::is_empty(&db).await? {
+        anyhow::bail!("cơ sở dữ liệu benchmark phải trống");
+    }
+    let province = tdkt_demo::province(2_000, 1);
+    let mut w = db.write(&Actor::system("tdkt bench")).await?;
+    for u in &province.units {
+        org::create_unit(&mut w, &UnitInput { code: u.code.clone(), name: u.name.clone(), kind: u.kind, parent_code: u.parent_code.clone(), active_from: u.active_from, active_to: u.active_to }).await?;
+    }
+    w.commit().await?;
+    let active: Vec<String> = province.units.iter().filter(|u| u.active_to.is_none()).map(|u| u.code.clone()).collect();
+    let mut ids = std::collections::HashMap::new();
+    for c in &active {
+        if let Some(u) = org::find_unit_by_code(&db.conn, c).await? {
+            ids.insert(c.clone(), u.id);
+        }
+    }
+    let pb = indicatif::ProgressBar::new(*people as u64);
+    let t = Instant::now();
+    let mut names = Vec::new();
+    let mut batch = Vec::with_capacity(20_000);
+    let gen_iter = tdkt_demo::people(*people, 7, &active, 0);
+    for (i, s) in gen_iter.enumerate() {
+        if i % 997 == 0 {
+            names.push(s.full_name.clone());
+        }
+        batch.push((
+            PersonInput { full_name: s.full_name, gender: s.gender, birth_date: Some(s.birth_date), ethnicity: s.ethnicity, unit_code: s.unit_code.clone(), position: s.position, leadership: s.leadership, recruited_on: Some(s.recruited_on) },
+            ids[&s.unit_code],
+        ));
+        if batch.len() == 20_000 {
+            let mut w = db.write(&Actor::system("tdkt bench")).await?;
+            org::insert_people_batch(&w, &batch).await?;
+            w.record("bench.load", "person", None, None, serde_json::json!({"rows": batch.len()})).await?;
+            w.commit().await?;
+            pb.inc(batch.len() as u64);
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        let mut w = db.write(&Actor::system("tdkt bench")).await?;
+        org::insert_people_batch(&w, &batch).await?;
+        w.record("bench.load", "person", None, None, serde_json::json!({"rows": batch.len()})).await?;
+        w.commit().await?;
+    }
+    pb.finish_and_clear();
+    db.analyze().await?;
+    println!("nạp {people} người: {:.1} s ({})", t.elapsed().as_secs_f64(), tdkt_store::db::redact(&url));
+    // The query mix: full names without diacritics, given names, family + given, partial words.
+    let mut mix: Vec<(String, String)> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let folded = tdkt_domain::text::fold(n);
+        let words: Vec<&str> = folded.split(' ').collect();
+        let q = match i % 4 {
+            0 => folded.clone(),
+            1 => words.last().copied().unwrap_or_default().to_string(),
+            2 => format!("{} {}", words.first().copied().unwrap_or_default(), words.last().copied().unwrap_or_default()),
+            _ => words.last().map(|w| w.chars().take(4).collect()).unwrap_or_default(),
+        };
+        mix.push((["full name", "given name", "family + given", "prefix"][i % 4].to_string(), q));
+    }
+    let scope = vec!["/".to_string()];
+    let mut times: Vec<(String, f64)> = Vec::new();
+    for i in 0..*queries {
+        let (kind, q) = &mix[i % mix.len()];
+        let t = Instant::now();
+        let r = org::search_people(&db, &PersonFilter { q: Some(q.clone()), scope: scope.clone(), ..Default::default() }, 1, 50).await?;
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        if r.items.is_empty() && kind == "full name" {
+            anyhow::bail!("tìm “{q}” không thấy ai");
+        }
+        times.push((kind.clone(), ms));
+    }
+    let report = |label: &str, mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+        println!("{label:<16} n={:<4} p50={:>7.2} ms  p95={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms", v.len(), p(0.5), p(0.95), p(0.99), p(1.0));
+    };
+    for kind in ["full name", "given name", "family + given", "prefix"] {
+        report(kind, times.iter().filter(|(k, _)| k == kind).map(|(_, t)| *t).collect());
+    }
+    report("all", times.iter().map(|(_, t)| *t).collect());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,223 @@
+//! Configuration: compiled-in defaults < TOML file < `TDKT_*` environment < command-line flags,
+//! validated at start with messages that say which setting is wrong and why.
+
+use std::net::SocketAddr;
+
+use serde::{Deserialize, Serialize};
+
+/// Every setting of `tdkt serve`. `tdkt config example` prints this with its defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on (TDKT_ADDR, --addr).
+    pub addr: String,
+    /// sqlite://path or postgres://user@host/db (TDKT_DATABASE_URL, --database-url).
+    pub database_url: String,
+    /// Province shown in page headers (TDKT_PROVINCE).
+    pub province: String,
+    /// The emulation year in progress: its clusters and blocks give block heads their reach (TDKT_CURRENT_YEAR).
+    pub current_year: i32,
+    /// "auto" (Secure cookies unless listening on loopback), "true" or "false" (TDKT_SECURE_COOKIES).
+    pub secure_cookies: String,
+    /// Minutes of inactivity before a session ends (TDKT_SESSION_MINUTES).
+    pub session_minutes: i64,
+    /// Largest upload accepted, in MiB (TDKT_MAX_UPLOAD_MB).
+    pub max_upload_mb: usize,
+    /// Log filter, as RUST_LOG (TDKT_LOG).
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/tdkt.db".into(),
+            province: "Sơn La".into(),
+            current_year: 2026,
+            secure_cookies: "auto".into(),
+            session_minutes: 480,
+            max_upload_mb: 20,
+            log: "info".into(),
+        }
+    }
+}
+
+/// Where each layer comes from; tests pass their own environment.
+pub struct Sources<'a> {
+    pub file: Option<&'a str>,
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    pub addr_flag: Option<String>,
+    pub database_url_flag: Option<String>,
+}
+
+impl Config {
+    pub fn load(src: Sources<'_>) -> Result<Config, String> {
+        let mut c = match src.file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("Không đọc được tệp cấu hình {path}: {e}"))?;
+                toml::from_str(&text).map_err(|e| format!("Tệp cấu hình {path} không hợp lệ: {e}"))?
+            }
+            None => Config::default(),
+        };
+        let env = src.env;
+        let num = |key: &str, v: String| -> Result<i64, String> {
+            v.trim().parse::<i64>().map_err(|_| format!("{key} phải là số nguyên (nhận được “{v}”)"))
+        };
+        if let Some(v) = env("TDKT_ADDR") {
+            c.addr = v;
+        }
+        if let Some(v) = env("TDKT_DATABASE_URL") {
+            c.database_url = v;
+        }
+        if let Some(v) = env("TDKT_PROVINCE") {
+            c.province = v;
+        }
+        if let Some(v) = env("TDKT_CURRENT_YEAR") {
+            c.current_year = num("TDKT_CURRENT_YEAR", v)? as i32;
+        }
+        if let Some(v) = env("TDKT_SECURE_COOKIES") {
+            c.secure_cookies = v;
+        }
+        if let Some(v) = env("TDKT_SESSION_MINUTES") {
+            c.session_minutes = num("TDKT_SESSION_MINUTES", v)?;
+        }
+        if let Some(v) = env("TDKT_MAX_UPLOAD_MB") {
+            c.max_upload_mb = num("TDKT_MAX_UPLOAD_MB", v)?.max(0) as usize;
+        }
+        if let Some(v) = env("TDKT_LOG") {
+            c.log = v;
+        }
+        if let Some(v) = src.addr_flag {
+            c.addr = v;
+        }
+        if let Some(v) = src.database_url_flag {
+            c.database_url = v;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks every setting; the message names the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut errs = vec![];
+        if self.addr.parse::<SocketAddr>().is_err() {
+            errs.push(format!("addr: “{}” không phải địa chỉ dạng IP:cổng (ví dụ 127.0.0.1:8080)", self.addr));
+        }
+        if let Err(e) = tdkt_store::db::Backend::from_url(&self.database_url) {
+            errs.push(format!("database_url: {e}"));
+        }
+        if !(2000..=2100).contains(&self.current_year) {
+            errs.push(format!("current_year: {} nằm ngoài 2000–2100", self.current_year));
+        }
+        if !matches!(self.secure_cookies.as_str(), "auto" | "true" | "false") {
+            errs.push(format!("secure_cookies: phải là auto, true hoặc false (nhận được “{}”)", self.secure_cookies));
+        }
+        if !(5..=10080).contains(&self.session_minutes) {
+            errs.push(format!("session_minutes: {} nằm ngoài 5–10080", self.session_minutes));
+        }
+        if !(1..=500).contains(&self.max_upload_mb) {
+            errs.push(format!("max_upload_mb: {} nằm ngoài 1–500", self.max_upload_mb));
+        }
+        if self.province.trim().is_empty() {
+            errs.push("province: không được để trống".into());
+        }
+        if errs.is_empty() { Ok(()) } else { Err(format!("Cấu hình không hợp lệ:\n  {}", errs.join("\n  "))) }
+    }
+
+    /// Whether cookies get `Secure`: forced by the setting, else on unless on loopback.
+    pub fn secure_cookies(&self) -> bool {
+        match self.secure_cookies.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => !self.addr.parse::<SocketAddr>().map(|a| a.ip().is_loopback()).unwrap_or(false),
+        }
+    }
+
+    pub fn web(&self) -> tdkt_web::WebConfig {
+        tdkt_web::WebConfig {
+            province: self.province.clone(),
+            secure_cookies: self.secure_cookies(),
+            session_minutes: self.session_minutes,
+            max_upload_bytes: self.max_upload_mb * 1024 * 1024,
+            current_year: self.current_year,
+            ..tdkt_web::WebConfig::default()
+        }
+    }
+
+    /// The documented example file (`config/example.toml`).
+    pub fn example() -> String {
+        let d = Config::default();
+        format!(
+            "# tdkt configuration. Every key is optional; shown with its default.\n\
+             # Order of precedence: defaults < this file (--config) < TDKT_* environment < flags.\n\n\
+             # Address to listen on (TDKT_ADDR, --addr).\naddr = \"{}\"\n\n\
+             # Database: sqlite://path (created on first start) or postgres://user@host/db\n\
+             # (TDKT_DATABASE_URL, --database-url).\ndatabase_url = \"{}\"\n\n\
+             # Province shown in page headers (TDKT_PROVINCE).\nprovince = \"{}\"\n\n\
+             # Emulation year in progress (TDKT_CURRENT_YEAR).\ncurrent_year = {}\n\n\
+             # \"auto\": Secure cookies unless listening on loopback; or \"true\" / \"false\" (TDKT_SECURE_COOKIES).\nsecure_cookies = \"{}\"\n\n\
+             # Minutes of inactivity before a session ends (TDKT_SESSION_MINUTES).\nsession_minutes = {}\n\n\
+             # Largest upload accepted, in MiB (TDKT_MAX_UPLOAD_MB).\nmax_upload_mb = {}\n\n\
+             # Log filter, as RUST_LOG (TDKT_LOG).\nlog = \"{}\"\n",
+            d.addr, d.database_url, d.province, d.current_year, d.secure_cookies, d.session_minutes, d.max_upload_mb, d.log
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn the_committed_example_is_fresh_and_parses_to_the_defaults() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/example.toml");
+        let committed = std::fs::read_to_string(path).expect("config/example.toml exists");
+        assert_eq!(committed, Config::example(), "run `tdkt config example > config/example.toml`");
+        let parsed: Config = toml::from_str(&committed).expect("example parses");
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = std::env::temp_dir().join(format!("tdkt-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("t.toml");
+        std::fs::write(&file, "addr = \"127.0.0.1:9000\"\nprovince = \"Lào Cai\"\n").expect("write");
+        let env = |k: &str| (k == "TDKT_ADDR").then(|| "127.0.0.1:9100".to_string());
+        let c = Config::load(Sources { file: file.to_str(), env: &env, addr_flag: None, database_url_flag: None }).expect("loads");
+        assert_eq!(c.addr, "127.0.0.1:9100", "environment beats the file");
+        assert_eq!(c.province, "Lào Cai", "file beats defaults");
+        let c = Config::load(Sources { file: file.to_str(), env: &env, addr_flag: Some("127.0.0.1:9200".into()), database_url_flag: None }).expect("loads");
+        assert_eq!(c.addr, "127.0.0.1:9200", "flags beat the environment");
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let env = |k: &str| match k {
+            "TDKT_ADDR" => Some("localhost".to_string()),
+            "TDKT_DATABASE_URL" => Some("mysql://x".to_string()),
+            _ => None,
+        };
+        let e = Config::load(Sources { file: None, env: &env, addr_flag: None, database_url_flag: None }).expect_err("invalid");
+        assert!(e.contains("addr:") && e.contains("database_url:"), "{e}");
+        let env = |k: &str| (k == "TDKT_SESSION_MINUTES").then(|| "abc".to_string());
+        let e = Config::load(Sources { file: None, env: &env, addr_flag: None, database_url_flag: None }).expect_err("invalid");
+        assert!(e.contains("TDKT_SESSION_MINUTES"), "{e}");
+        let unknown = std::env::temp_dir().join(format!("tdkt-cfg-u-{}.toml", std::process::id()));
+        std::fs::write(&unknown, "adress = \"x\"\n").expect("write");
+        let e = Config::load(Sources { file: unknown.to_str(), env: &no_env, addr_flag: None, database_url_flag: None }).expect_err("unknown key");
+        assert!(e.contains("adress"), "{e}");
+    }
+
+    #[test]
+    fn cookies_are_secure_off_loopback() {
+        let mut c = Config::default();
+        assert!(!c.secure_cookies());
+        c.addr = "0.0.0.0:8080".into();
+        assert!(c.secure_cookies());
+    }
+}

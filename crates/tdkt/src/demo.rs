@@ -1,0 +1,124 @@
+//! Loads the demo province (Sơn La, crate `tdkt-demo`) into an empty database, with demo
+//! accounts for every role. Demo accounts exist only in a database made here.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, bail};
+use tdkt_demo::Province;
+use tdkt_domain::authz::Role;
+use tdkt_domain::org::{GroupRole, PersonInput, UnitInput};
+use tdkt_store::org::{self, GroupInput};
+use tdkt_store::users::{self, NewUser};
+use tdkt_store::{Actor, Db};
+
+/// The one password of every demo account.
+pub const DEMO_PASSWORD: &str = "tdkt-demo-2026";
+
+/// Demo accounts: username, display name, home unit, roles (each granted on a unit code).
+pub const DEMO_USERS: &[(&str, &str, &str, &[(Role, &str)])] = &[
+    ("quantri", "Quản trị hệ thống", "SNV", &[(Role::Admin, "UBND")]),
+    ("chuyenvien", "Chuyên viên Ban TĐKT (Sở Nội vụ)", "SNV", &[(Role::Officer, "UBND")]),
+    ("lanhdao", "Lãnh đạo Sở Nội vụ", "SNV", &[(Role::DeptLeader, "UBND")]),
+    ("hoidong", "Thành viên Hội đồng TĐKT", "UBND", &[(Role::CouncilMember, "UBND")]),
+    ("chutich", "Chủ tịch UBND tỉnh", "UBND", &[(Role::Signer, "UBND")]),
+    ("canbo.so", "Cán bộ TĐKT Sở Y tế", "SYT", &[(Role::UnitOfficer, "SYT")]),
+    ("canbo.xa", "Cán bộ TĐKT xã Mường Bú", "XA-03847", &[(Role::UnitOfficer, "XA-03847")]),
+    ("truongkhoi", "Trưởng khối (Sở Tư pháp)", "STP", &[(Role::UnitOfficer, "STP"), (Role::BlockHead, "STP")]),
+];
+
+pub struct Summary {
+    pub units: usize,
+    pub people: u64,
+    pub groups: usize,
+    pub council_members: usize,
+}
+
+/// Builds the demo province with about `people` staff. Refuses a database that holds data.
+pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Result<Summary> {
+    if !org::is_empty(db).await? {
+        bail!("Cơ sở dữ liệu đã có dữ liệu: `tdkt demo` chỉ nạp vào cơ sở dữ liệu trống");
+    }
+    let p: Province = tdkt_demo::province(people, 2026);
+    let mut w = db.write(&Actor::system("tdkt demo")).await?;
+    progress("đơn vị");
+    for u in &p.units {
+        let input = UnitInput {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            kind: u.kind,
+            parent_code: u.parent_code.clone(),
+            active_from: u.active_from,
+            active_to: u.active_to,
+        };
+        org::create_unit(&mut w, &input).await.with_context(|| format!("đơn vị {}", u.code))?;
+    }
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    for u in &p.units {
+        if let Some(unit) = org::find_unit_by_code(&w.tx, &u.code).await? {
+            ids.insert(u.code.clone(), unit.id);
+        }
+    }
+    for l in &p.lineage {
+        org::add_lineage(&mut w, ids[&l.predecessor_code], ids[&l.successor_code], l.kind, l.on, &l.note).await?;
+    }
+    progress("cán bộ");
+    let rows: Vec<(PersonInput, i64)> = p
+        .people
+        .iter()
+        .map(|s| {
+            (
+                PersonInput {
+                    full_name: s.full_name.clone(),
+                    gender: s.gender,
+                    birth_date: Some(s.birth_date),
+                    ethnicity: s.ethnicity.clone(),
+                    unit_code: s.unit_code.clone(),
+                    position: s.position.clone(),
+                    leadership: s.leadership,
+                    recruited_on: Some(s.recruited_on),
+                },
+                ids[&s.unit_code],
+            )
+        })
+        .collect();
+    let inserted = org::insert_people_batch(&w, &rows).await?;
+    w.record("person.demo_load", "person", None, None, serde_json::json!({"people": inserted})).await?;
+    progress("cụm, khối, hội đồng");
+    for g in &p.groups {
+        let members = g
+            .members
+            .iter()
+            .map(|c| {
+                let role = if *c == g.head {
+                    GroupRole::Head
+                } else if *c == g.deputy {
+                    GroupRole::Deputy
+                } else {
+                    GroupRole::Member
+                };
+                (c.clone(), role)
+            })
+            .collect();
+        org::create_group(&mut w, &GroupInput { code: g.code.clone(), name: g.name.clone(), kind: g.kind, year: g.year, members }).await?;
+    }
+    let person_ids = person_ids_in_order(&w).await?;
+    let council_id = org::create_council(&mut w, &p.council.name, p.council.term_start, p.council.term_end).await?;
+    for m in &p.council.members {
+        org::add_council_member(&mut w, council_id, person_ids[m.person_index], m.role, &m.title).await?;
+    }
+    progress("tài khoản");
+    for (username, display, home, grants) in DEMO_USERS {
+        let hash = tdkt_web::password::hash(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
+        let id = users::create_user(&mut w, &NewUser { username, display_name: display, password_hash: &hash, unit_id: ids[*home], person_id: None }).await?;
+        for (role, unit) in *grants {
+            users::grant_role(&mut w, id, *role, ids[*unit]).await?;
+        }
+    }
+    org::meta_set(&w, "demo", "Sơn La").await?;
+    w.commit().await?;
+    Ok(Summary { units: p.units.len(), people: inserted, groups: p.groups.len(), council_members: p.council.members.len() })
+}
+
+async fn person_ids_in_order(w: &tdkt_store::WriteTx) -> anyhow::Result<Vec<i64>> {
+    Ok(org::person_ids(&w.tx).await?)
+}

@@ -1,0 +1,7 @@
+//! The `tdkt` binary's library: configuration, the CLI commands, the demo loader, benchmarks.
+//! `main.rs` only parses arguments and calls [`cli::run`].
+
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod demo;
