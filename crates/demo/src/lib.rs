@@ -171,12 +171,7 @@ pub fn province(people: usize, seed: u64) -> Province {
 /// result as in one go. Names and dates follow the same rules as in [`province`], with the
 /// ethnic mix of the whole province and a generic list of posts. Yields nothing when
 /// `unit_codes` is empty.
-pub fn people(
-    count: usize,
-    seed: u64,
-    unit_codes: &[String],
-    first_index: usize,
-) -> impl Iterator<Item = PersonSeed> {
+pub fn people(count: usize, seed: u64, unit_codes: &[String], first_index: usize) -> impl Iterator<Item = PersonSeed> {
     let count = if unit_codes.is_empty() { 0 } else { count };
     (0..count).map(move |k| {
         let index = first_index.wrapping_add(k) as u64;
@@ -209,41 +204,15 @@ type Post = (&'static str, Leadership, Age);
 const W: Leadership = Leadership::Worker;
 const L: Leadership = Leadership::Leader;
 
-const DEPT_WORKERS: &[(&str, u32)] = &[
-    ("Chuyên viên chính", 18),
-    ("Chuyên viên", 50),
-    ("Kế toán", 6),
-    ("Văn thư", 5),
-    ("Nhân viên", 15),
-];
-const OFFICE_WORKERS: &[(&str, u32)] = &[
-    ("Chuyên viên chính", 20),
-    ("Chuyên viên", 48),
-    ("Kế toán", 5),
-    ("Văn thư", 7),
-    ("Nhân viên", 12),
-    ("Lái xe", 8),
-];
-const INSPECTOR_WORKERS: &[(&str, u32)] = &[
-    ("Thanh tra viên chính", 28),
-    ("Thanh tra viên", 45),
-    ("Kế toán", 6),
-    ("Văn thư", 6),
-    ("Nhân viên", 15),
-];
-const ASSOCIATION_WORKERS: &[(&str, u32)] = &[
-    ("Chuyên viên", 60),
-    ("Kế toán", 8),
-    ("Văn thư", 8),
-    ("Nhân viên", 24),
-];
-const ENTERPRISE_WORKERS: &[(&str, u32)] = &[
-    ("Công nhân", 55),
-    ("Nhân viên", 25),
-    ("Kỹ sư", 12),
-    ("Kế toán", 5),
-    ("Lái xe", 3),
-];
+const DEPT_WORKERS: &[(&str, u32)] =
+    &[("Chuyên viên chính", 18), ("Chuyên viên", 50), ("Kế toán", 6), ("Văn thư", 5), ("Nhân viên", 15)];
+const OFFICE_WORKERS: &[(&str, u32)] =
+    &[("Chuyên viên chính", 20), ("Chuyên viên", 48), ("Kế toán", 5), ("Văn thư", 7), ("Nhân viên", 12), ("Lái xe", 8)];
+const INSPECTOR_WORKERS: &[(&str, u32)] =
+    &[("Thanh tra viên chính", 28), ("Thanh tra viên", 45), ("Kế toán", 6), ("Văn thư", 6), ("Nhân viên", 15)];
+const ASSOCIATION_WORKERS: &[(&str, u32)] = &[("Chuyên viên", 60), ("Kế toán", 8), ("Văn thư", 8), ("Nhân viên", 24)];
+const ENTERPRISE_WORKERS: &[(&str, u32)] =
+    &[("Công nhân", 55), ("Nhân viên", 25), ("Kỹ sư", 12), ("Kế toán", 5), ("Lái xe", 3)];
 const COMMUNE_WORKERS: &[(&str, u32)] = &[
     ("Công chức Văn phòng - Thống kê", 18),
     ("Công chức Tư pháp - Hộ tịch", 14),
@@ -253,19 +222,9 @@ const COMMUNE_WORKERS: &[(&str, u32)] = &[
     ("Chuyên viên", 12),
     ("Nhân viên", 10),
 ];
-const SCHOOL_WORKERS: &[(&str, u32)] = &[
-    ("Giáo viên", 85),
-    ("Nhân viên", 9),
-    ("Kế toán", 3),
-    ("Văn thư", 3),
-];
-const COLLEGE_WORKERS: &[(&str, u32)] = &[
-    ("Giảng viên", 60),
-    ("Giảng viên chính", 10),
-    ("Chuyên viên", 12),
-    ("Nhân viên", 13),
-    ("Kế toán", 5),
-];
+const SCHOOL_WORKERS: &[(&str, u32)] = &[("Giáo viên", 85), ("Nhân viên", 9), ("Kế toán", 3), ("Văn thư", 3)];
+const COLLEGE_WORKERS: &[(&str, u32)] =
+    &[("Giảng viên", 60), ("Giảng viên chính", 10), ("Chuyên viên", 12), ("Nhân viên", 13), ("Kế toán", 5)];
 const HOSPITAL_WORKERS: &[(&str, u32)] = &[
     ("Bác sĩ", 24),
     ("Y sĩ", 6),
@@ -276,13 +235,8 @@ const HOSPITAL_WORKERS: &[(&str, u32)] = &[
     ("Nhân viên", 9),
     ("Kế toán", 3),
 ];
-const STATION_WORKERS: &[(&str, u32)] = &[
-    ("Bác sĩ", 15),
-    ("Y sĩ", 30),
-    ("Điều dưỡng", 25),
-    ("Hộ sinh", 15),
-    ("Dược sĩ", 15),
-];
+const STATION_WORKERS: &[(&str, u32)] =
+    &[("Bác sĩ", 15), ("Y sĩ", 30), ("Điều dưỡng", 25), ("Hộ sinh", 15), ("Dược sĩ", 15)];
 
 /// Posts for [`people`]: about one in ten is a leading post.
 const GENERIC_POSTS: &[(Post, u32)] = &[
@@ -314,10 +268,7 @@ fn posts(staff: Staff, n: usize, rng: &mut Rng) -> Vec<Post> {
         }
         Staff::Department { head, deputy } => {
             lead.push((head, Age::Head));
-            lead.extend(repeat_n(
-                (deputy, Age::Leader),
-                if n >= 100 { 3 } else { 2 },
-            ));
+            lead.extend(repeat_n((deputy, Age::Leader), if n >= 100 { 3 } else { 2 }));
             if head != "Chánh Văn phòng" && n >= 10 {
                 lead.push(("Chánh Văn phòng", Age::Leader));
                 if n >= 60 {
@@ -333,11 +284,7 @@ fn posts(staff: Staff, n: usize, rng: &mut Rng) -> Vec<Post> {
                 _ => DEPT_WORKERS,
             }
         }
-        Staff::Centre {
-            head,
-            deputy,
-            workers,
-        } => {
+        Staff::Centre { head, deputy, workers } => {
             lead.push((head, Age::Leader));
             lead.extend(repeat_n((deputy, Age::Leader), if n >= 30 { 2 } else { 1 }));
             lead.extend(repeat_n(("Trưởng phòng", Age::Leader), k(15, 0, 4)));
@@ -398,10 +345,7 @@ fn posts(staff: Staff, n: usize, rng: &mut Rng) -> Vec<Post> {
         }
         Staff::Hospital => {
             lead.push(("Giám đốc", Age::Head));
-            lead.extend(repeat_n(
-                ("Phó Giám đốc", Age::Leader),
-                if n >= 300 { 3 } else { 2 },
-            ));
+            lead.extend(repeat_n(("Phó Giám đốc", Age::Leader), if n >= 300 { 3 } else { 2 }));
             lead.extend(repeat_n(("Trưởng phòng", Age::Leader), k(100, 1, 5)));
             lead.extend(repeat_n(("Trưởng khoa", Age::Leader), k(30, 1, 20)));
             lead.extend(repeat_n(("Phó Trưởng khoa", Age::Leader), k(60, 0, 10)));
@@ -419,10 +363,7 @@ fn posts(staff: Staff, n: usize, rng: &mut Rng) -> Vec<Post> {
         }
     };
     lead.truncate(n);
-    let mut out: Vec<Post> = lead
-        .into_iter()
-        .map(|(title, age)| (title, L, age))
-        .collect();
+    let mut out: Vec<Post> = lead.into_iter().map(|(title, age)| (title, L, age)).collect();
     out.reserve(n - out.len());
     while out.len() < n {
         out.push((rng.weighted(workers), W, Age::Any));
@@ -433,18 +374,9 @@ fn posts(staff: Staff, n: usize, rng: &mut Rng) -> Vec<Post> {
 /// Splits `total` people over the units in proportion to their weights (largest remainder),
 /// then raises each unit to its minimum. The root always gets exactly its minimum.
 fn allocate(plans: &[Plan], total: usize) -> Vec<usize> {
-    let fixed: usize = plans
-        .iter()
-        .filter(|p| p.staff.is_some() && p.weight == 0)
-        .map(|p| p.min)
-        .sum();
+    let fixed: usize = plans.iter().filter(|p| p.staff.is_some() && p.weight == 0).map(|p| p.min).sum();
     let rest = total.saturating_sub(fixed) as u64;
-    let weight: u64 = plans
-        .iter()
-        .filter(|p| p.staff.is_some())
-        .map(|p| p.weight)
-        .sum::<u64>()
-        .max(1);
+    let weight: u64 = plans.iter().filter(|p| p.staff.is_some()).map(|p| p.weight).sum::<u64>().max(1);
     let mut counts: Vec<usize> = Vec::with_capacity(plans.len());
     let mut remainders: Vec<(u64, usize)> = Vec::new();
     for (i, p) in plans.iter().enumerate() {
@@ -458,10 +390,7 @@ fn allocate(plans: &[Plan], total: usize) -> Vec<usize> {
     }
     let assigned: u64 = counts.iter().map(|&c| c as u64).sum();
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for &(_, i) in remainders
-        .iter()
-        .take(rest.saturating_sub(assigned) as usize)
-    {
+    for &(_, i) in remainders.iter().take(rest.saturating_sub(assigned) as usize) {
         counts[i] += 1;
     }
     for (c, p) in counts.iter_mut().zip(plans) {
@@ -520,21 +449,15 @@ fn female_share(title: &str, age: Age) -> u32 {
 fn new_person(rng: &mut Rng, mix: &Mix, unit: &str, post: Post, female: Option<u32>) -> PersonSeed {
     let (title, leadership, age) = post;
     let eth = rng.weighted_index(mix);
-    let gender = if rng.chance(female.unwrap_or_else(|| female_share(title, age))) {
-        Gender::Female
-    } else {
-        Gender::Male
-    };
+    let gender =
+        if rng.chance(female.unwrap_or_else(|| female_share(title, age))) { Gender::Female } else { Gender::Male };
     let year = match age {
         Age::Head => rng.range(1966, 1978),
         Age::Leader => rng.range(1966, 1988),
         Age::Any => (rng.range(1966, 2003) + rng.range(1966, 2003) + 1) / 2,
     } as i32;
-    let birth_date =
-        NaiveDate::from_yo_opt(year, 1 + rng.below(365) as u32).unwrap_or(NaiveDate::MIN);
-    let adult = birth_date
-        .checked_add_months(Months::new(18 * 12))
-        .unwrap_or(birth_date);
+    let birth_date = NaiveDate::from_yo_opt(year, 1 + rng.below(365) as u32).unwrap_or(NaiveDate::MIN);
+    let adult = birth_date.checked_add_months(Months::new(18 * 12)).unwrap_or(birth_date);
     let mut recruited_on = adult + chrono::Duration::days(rng.range(400, 4500));
     if rng.chance(400) {
         // Many recruitment decisions take effect on the first of a month.
@@ -557,10 +480,7 @@ fn place_known_person(persons: &mut [PersonSeed], ranges: &[(&str, std::ops::Ran
     let Some((_, range)) = ranges.iter().find(|(code, _)| *code == KNOWN_PERSON_UNIT) else {
         return;
     };
-    let slot = range
-        .clone()
-        .find(|&i| persons[i].leadership == Leadership::Worker)
-        .unwrap_or(range.end - 1);
+    let slot = range.clone().find(|&i| persons[i].leadership == Leadership::Worker).unwrap_or(range.end - 1);
     persons[slot] = PersonSeed {
         full_name: KNOWN_PERSON.to_string(),
         gender: Gender::Female,
@@ -578,91 +498,21 @@ fn place_known_person(persons: &mut [PersonSeed], ranges: &[(&str, std::ops::Ran
 
 /// Council seats: unit code, post held in the unit, role, title on the council.
 const COUNCIL: &[(&str, &str, CouncilRole, &str)] = &[
-    (
-        ROOT,
-        "Chủ tịch UBND tỉnh",
-        CouncilRole::Chair,
-        "Chủ tịch UBND tỉnh",
-    ),
-    (
-        "SNV",
-        "Giám đốc",
-        CouncilRole::StandingViceChair,
-        "Giám đốc Sở Nội vụ",
-    ),
-    (
-        ROOT,
-        "Phó Chủ tịch UBND tỉnh",
-        CouncilRole::ViceChair,
-        "Phó Chủ tịch UBND tỉnh",
-    ),
-    (
-        "VP-UBND",
-        "Chánh Văn phòng",
-        CouncilRole::Member,
-        "Chánh Văn phòng UBND tỉnh",
-    ),
-    (
-        "STC",
-        "Giám đốc",
-        CouncilRole::Member,
-        "Giám đốc Sở Tài chính",
-    ),
-    (
-        "STP",
-        "Giám đốc",
-        CouncilRole::Member,
-        "Giám đốc Sở Tư pháp",
-    ),
-    (
-        "SGDDT",
-        "Giám đốc",
-        CouncilRole::Member,
-        "Giám đốc Sở Giáo dục và Đào tạo",
-    ),
+    (ROOT, "Chủ tịch UBND tỉnh", CouncilRole::Chair, "Chủ tịch UBND tỉnh"),
+    ("SNV", "Giám đốc", CouncilRole::StandingViceChair, "Giám đốc Sở Nội vụ"),
+    (ROOT, "Phó Chủ tịch UBND tỉnh", CouncilRole::ViceChair, "Phó Chủ tịch UBND tỉnh"),
+    ("VP-UBND", "Chánh Văn phòng", CouncilRole::Member, "Chánh Văn phòng UBND tỉnh"),
+    ("STC", "Giám đốc", CouncilRole::Member, "Giám đốc Sở Tài chính"),
+    ("STP", "Giám đốc", CouncilRole::Member, "Giám đốc Sở Tư pháp"),
+    ("SGDDT", "Giám đốc", CouncilRole::Member, "Giám đốc Sở Giáo dục và Đào tạo"),
     ("SYT", "Giám đốc", CouncilRole::Member, "Giám đốc Sở Y tế"),
-    (
-        "SVHTTDL",
-        "Giám đốc",
-        CouncilRole::Member,
-        "Giám đốc Sở Văn hóa, Thể thao và Du lịch",
-    ),
-    (
-        "SNNMT",
-        "Giám đốc",
-        CouncilRole::Member,
-        "Giám đốc Sở Nông nghiệp và Môi trường",
-    ),
-    (
-        "SDTTG",
-        "Giám đốc",
-        CouncilRole::Member,
-        "Giám đốc Sở Dân tộc và Tôn giáo",
-    ),
-    (
-        "LDLD",
-        "Chủ tịch",
-        CouncilRole::Member,
-        "Chủ tịch Liên đoàn Lao động tỉnh",
-    ),
-    (
-        "HLHPN",
-        "Chủ tịch",
-        CouncilRole::Member,
-        "Chủ tịch Hội Liên hiệp Phụ nữ tỉnh",
-    ),
-    (
-        "TINH-DOAN",
-        "Bí thư",
-        CouncilRole::Member,
-        "Bí thư Tỉnh đoàn",
-    ),
-    (
-        "SNV",
-        "Phó Giám đốc",
-        CouncilRole::Secretary,
-        "Phó Giám đốc Sở Nội vụ",
-    ),
+    ("SVHTTDL", "Giám đốc", CouncilRole::Member, "Giám đốc Sở Văn hóa, Thể thao và Du lịch"),
+    ("SNNMT", "Giám đốc", CouncilRole::Member, "Giám đốc Sở Nông nghiệp và Môi trường"),
+    ("SDTTG", "Giám đốc", CouncilRole::Member, "Giám đốc Sở Dân tộc và Tôn giáo"),
+    ("LDLD", "Chủ tịch", CouncilRole::Member, "Chủ tịch Liên đoàn Lao động tỉnh"),
+    ("HLHPN", "Chủ tịch", CouncilRole::Member, "Chủ tịch Hội Liên hiệp Phụ nữ tỉnh"),
+    ("TINH-DOAN", "Bí thư", CouncilRole::Member, "Bí thư Tỉnh đoàn"),
+    ("SNV", "Phó Giám đốc", CouncilRole::Secretary, "Phó Giám đốc Sở Nội vụ"),
 ];
 
 /// The council for 2026–2031; each seat goes to the first person holding the post in the unit.
@@ -672,11 +522,7 @@ fn council(persons: &[PersonSeed], ranges: &[(&str, std::ops::Range<usize>)]) ->
         .filter_map(|&(unit, post, role, title)| {
             let (_, range) = ranges.iter().find(|(code, _)| *code == unit)?;
             let person_index = range.clone().find(|&i| persons[i].position == post)?;
-            Some(CouncilMemberSeed {
-                person_index,
-                role,
-                title: title.to_string(),
-            })
+            Some(CouncilMemberSeed { person_index, role, title: title.to_string() })
         })
         .collect();
     CouncilSeed {
@@ -695,27 +541,9 @@ const GROUP_YEAR: i32 = 2026;
 
 /// Blocks (khối) of provincial bodies: code, name, members, head, deputy.
 const BLOCKS: &[(&str, &str, &[&str], &str, &str)] = &[
-    (
-        "KHOI-TH-2026",
-        "Khối các cơ quan tổng hợp",
-        &["STP", "SNV", "VP-UBND", "STC", "TTR"],
-        "STP",
-        "STC",
-    ),
-    (
-        "KHOI-KT-2026",
-        "Khối các cơ quan kinh tế - kỹ thuật",
-        &["SXD", "SCT", "SNNMT", "SKHCN"],
-        "SXD",
-        "SNNMT",
-    ),
-    (
-        "KHOI-VX-2026",
-        "Khối các cơ quan văn hóa - xã hội",
-        &["SGDDT", "SYT", "SVHTTDL", "SDTTG"],
-        "SGDDT",
-        "SYT",
-    ),
+    ("KHOI-TH-2026", "Khối các cơ quan tổng hợp", &["STP", "SNV", "VP-UBND", "STC", "TTR"], "STP", "STC"),
+    ("KHOI-KT-2026", "Khối các cơ quan kinh tế - kỹ thuật", &["SXD", "SCT", "SNNMT", "SKHCN"], "SXD", "SNNMT"),
+    ("KHOI-VX-2026", "Khối các cơ quan văn hóa - xã hội", &["SGDDT", "SYT", "SVHTTDL", "SDTTG"], "SGDDT", "SYT"),
     (
         "KHOI-DT-2026",
         "Khối các tổ chức chính trị - xã hội và các hội",
@@ -736,21 +564,11 @@ const BLOCKS: &[(&str, &str, &[&str], &str, &str)] = &[
 /// [`DISTRICTS`]), area named in the cluster's name, head GSO code, deputy GSO code.
 const CLUSTERS: &[(&[usize], &str, &str, &str)] = &[
     (&[0], "khu vực thành phố Sơn La cũ", "03646", "03679"),
-    (
-        &[1, 3],
-        "khu vực các huyện Quỳnh Nhai, Mường La cũ",
-        "03847",
-        "03703",
-    ),
+    (&[1, 3], "khu vực các huyện Quỳnh Nhai, Mường La cũ", "03847", "03703"),
     (&[2], "khu vực huyện Thuận Châu cũ", "03721", "03754"),
     (&[4], "khu vực huyện Bắc Yên cũ", "03856", "03868"),
     (&[5], "khu vực huyện Phù Yên cũ", "03910", "03922"),
-    (
-        &[6, 7],
-        "khu vực thị xã Mộc Châu và huyện Vân Hồ cũ",
-        "03980",
-        "04048",
-    ),
+    (&[6, 7], "khu vực thị xã Mộc Châu và huyện Vân Hồ cũ", "03980", "04048"),
     (&[8], "khu vực huyện Yên Châu cũ", "04075", "04078"),
     (&[9], "khu vực huyện Mai Sơn cũ", "04105", "04132"),
     (&[10], "khu vực huyện Sông Mã cũ", "04168", "04222"),
@@ -776,11 +594,7 @@ fn groups() -> Vec<GroupSeed> {
         });
     }
     for (i, &(districts, area, head, deputy)) in CLUSTERS.iter().enumerate() {
-        let members = COMMUNES
-            .iter()
-            .filter(|c| districts.contains(&c.2))
-            .map(|c| commune_code(c.0))
-            .collect();
+        let members = COMMUNES.iter().filter(|c| districts.contains(&c.2)).map(|c| commune_code(c.0)).collect();
         out.push(GroupSeed {
             code: format!("CUM-{:02}-{GROUP_YEAR}", i + 1),
             name: format!("Cụm thi đua số {} ({area})", i + 1),

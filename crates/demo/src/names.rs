@@ -207,15 +207,14 @@ const THAI: Style = Style {
     male_middle: &[("Văn", 88), ("Xuân", 4), ("Thanh", 4), ("Minh", 4)],
     female_middle: &[("Thị", 92), ("Thu", 4), ("Thanh", 4)],
     male_given: &[
-        "Pản", "Ín", "Xuân", "Thanh", "Chiến", "Bun", "Phong", "Hặc", "Sương", "Ơn", "Khằm",
-        "Thoong", "Tươi", "Thắng", "Tuấn", "Dũng", "Hùng", "Kiên", "Ban", "Inh", "Hiệu", "Chung",
-        "Hiên", "Xôm", "Ngọc", "Cường", "Hải", "Nam", "Duy", "Tuân", "Phăn", "Panh", "Liên", "Lả",
-        "Tiến", "Quyết", "Hương", "Minh", "Hoan", "Sơn",
+        "Pản", "Ín", "Xuân", "Thanh", "Chiến", "Bun", "Phong", "Hặc", "Sương", "Ơn", "Khằm", "Thoong", "Tươi", "Thắng",
+        "Tuấn", "Dũng", "Hùng", "Kiên", "Ban", "Inh", "Hiệu", "Chung", "Hiên", "Xôm", "Ngọc", "Cường", "Hải", "Nam",
+        "Duy", "Tuân", "Phăn", "Panh", "Liên", "Lả", "Tiến", "Quyết", "Hương", "Minh", "Hoan", "Sơn",
     ],
     female_given: &[
-        "Hương", "Ngoan", "Ánh", "Xuân", "Thanh", "Bun", "Ban", "Ín", "Phương", "Hoa", "Nhung",
-        "Dung", "Hằng", "Oanh", "Xuyến", "Hiên", "Lan", "Loan", "Hồng", "Minh", "Ỏn", "Nguyệt",
-        "Thoa", "Lả", "Muôn", "Ngân", "Pọm", "Thương", "Yến", "Ly", "Chăm", "Hoan", "Thảo", "Tiên",
+        "Hương", "Ngoan", "Ánh", "Xuân", "Thanh", "Bun", "Ban", "Ín", "Phương", "Hoa", "Nhung", "Dung", "Hằng", "Oanh",
+        "Xuyến", "Hiên", "Lan", "Loan", "Hồng", "Minh", "Ỏn", "Nguyệt", "Thoa", "Lả", "Muôn", "Ngân", "Pọm", "Thương",
+        "Yến", "Ly", "Chăm", "Hoan", "Thảo", "Tiên",
     ],
 };
 
@@ -223,13 +222,12 @@ const MONG: Style = Style {
     male_middle: &[("A", 45), ("Seo", 15), ("Chứ", 10), ("Súa", 8), ("Văn", 22)],
     female_middle: &[("Thị", 100)],
     male_given: &[
-        "Páo", "Dế", "Sính", "Chinh", "Chư", "Lử", "Dình", "Tủa", "Của", "Sáy", "Lồng", "Pó",
-        "Chúa", "Vừ", "Khua", "Sênh", "Tếnh", "Dủa", "Chống", "Nhìa", "Thào", "Giống", "Lâu",
-        "Chồng",
+        "Páo", "Dế", "Sính", "Chinh", "Chư", "Lử", "Dình", "Tủa", "Của", "Sáy", "Lồng", "Pó", "Chúa", "Vừ", "Khua",
+        "Sênh", "Tếnh", "Dủa", "Chống", "Nhìa", "Thào", "Giống", "Lâu", "Chồng",
     ],
     female_given: &[
-        "Mỷ", "Dợ", "Chò", "Pà", "Xua", "Ly", "Dua", "Mai", "Sua", "Say", "Ga", "Mang", "Chu",
-        "Dia", "Phềnh", "Mua", "Lan", "Sy", "Máy", "Dê",
+        "Mỷ", "Dợ", "Chò", "Pà", "Xua", "Ly", "Dua", "Mai", "Sua", "Say", "Ga", "Mang", "Chu", "Dia", "Phềnh", "Mua",
+        "Lan", "Sy", "Máy", "Dê",
     ],
 };
 
@@ -237,12 +235,11 @@ const DAO: Style = Style {
     male_middle: &[("Văn", 55), ("Tòn", 25), ("Kim", 10), ("Tiến", 10)],
     female_middle: &[("Thị", 90), ("Kim", 10)],
     male_given: &[
-        "Chòi", "Sinh", "Kiềm", "Quẩy", "Phin", "Vảng", "Tiến", "Sơn", "Hải", "Minh", "Thanh",
-        "Phú", "Châu", "Quyết", "Lìn", "Seng", "Lưu", "Hin",
+        "Chòi", "Sinh", "Kiềm", "Quẩy", "Phin", "Vảng", "Tiến", "Sơn", "Hải", "Minh", "Thanh", "Phú", "Châu", "Quyết",
+        "Lìn", "Seng", "Lưu", "Hin",
     ],
     female_given: &[
-        "Mẩy", "Nái", "Chài", "Dung", "Liên", "Mai", "Phương", "Xuân", "Kiều", "Thanh", "Hoa",
-        "Chang", "Lan", "Duyên",
+        "Mẩy", "Nái", "Chài", "Dung", "Liên", "Mai", "Phương", "Xuân", "Kiều", "Thanh", "Hoa", "Chang", "Lan", "Duyên",
     ],
 };
 
@@ -250,13 +247,10 @@ const KHMU: Style = Style {
     male_middle: &[("Văn", 95), ("Xuân", 5)],
     female_middle: &[("Thị", 100)],
     male_given: &[
-        "Khăm", "Ển", "Phăn", "Bun", "Xiêng", "Chăn", "Ún", "Phanh", "Thịnh", "Thoong", "Lả", "Ọt",
-        "Pheng", "Khiêm", "Thanh", "Tuấn", "Hùng",
+        "Khăm", "Ển", "Phăn", "Bun", "Xiêng", "Chăn", "Ún", "Phanh", "Thịnh", "Thoong", "Lả", "Ọt", "Pheng", "Khiêm",
+        "Thanh", "Tuấn", "Hùng",
     ],
-    female_given: &[
-        "Ọn", "Ín", "Bua", "Xuân", "Hoa", "Dung", "Ngân", "Phương", "Xiêng", "Pheng", "Thanh",
-        "Ánh",
-    ],
+    female_given: &["Ọn", "Ín", "Bua", "Xuân", "Hoa", "Dung", "Ngân", "Phương", "Xiêng", "Pheng", "Thanh", "Ánh"],
 };
 
 /// The ethnic groups used, in the order of every [`Mix`].
@@ -336,95 +330,40 @@ pub(crate) const ETHNIC: [Ethnic; N_ETH] = [
     },
     Ethnic {
         name: "Mường",
-        families: &[
-            ("Đinh", 25),
-            ("Hà", 25),
-            ("Bùi", 15),
-            ("Xa", 15),
-            ("Quách", 10),
-            ("Sa", 5),
-            ("Lò", 5),
-        ],
+        families: &[("Đinh", 25), ("Hà", 25), ("Bùi", 15), ("Xa", 15), ("Quách", 10), ("Sa", 5), ("Lò", 5)],
         style: &MUONG,
     },
     Ethnic {
         name: "Dao",
-        families: &[
-            ("Triệu", 30),
-            ("Bàn", 25),
-            ("Lý", 15),
-            ("Đặng", 20),
-            ("Phùng", 10),
-        ],
+        families: &[("Triệu", 30), ("Bàn", 25), ("Lý", 15), ("Đặng", 20), ("Phùng", 10)],
         style: &DAO,
     },
     Ethnic {
         name: "Khơ Mú",
-        families: &[
-            ("Lò", 30),
-            ("Quàng", 25),
-            ("Vì", 20),
-            ("Lường", 10),
-            ("Cà", 8),
-            ("Tòng", 7),
-        ],
+        families: &[("Lò", 30), ("Quàng", 25), ("Vì", 20), ("Lường", 10), ("Cà", 8), ("Tòng", 7)],
         style: &KHMU,
     },
     Ethnic {
         name: "Xinh Mun",
-        families: &[
-            ("Lò", 30),
-            ("Vì", 25),
-            ("Lường", 20),
-            ("Quàng", 15),
-            ("Lừ", 10),
-        ],
+        families: &[("Lò", 30), ("Vì", 25), ("Lường", 20), ("Quàng", 15), ("Lừ", 10)],
         style: &THAI,
     },
     Ethnic {
         name: "Kháng",
-        families: &[
-            ("Lò", 30),
-            ("Quàng", 25),
-            ("Lường", 20),
-            ("Vì", 15),
-            ("Cà", 10),
-        ],
+        families: &[("Lò", 30), ("Quàng", 25), ("Lường", 20), ("Vì", 15), ("Cà", 10)],
         style: &THAI,
     },
     Ethnic {
-        name: "Lào",
-        families: &[
-            ("Lò", 30),
-            ("Vì", 25),
-            ("Lường", 20),
-            ("Cầm", 15),
-            ("Lù", 10),
-        ],
-        style: &THAI,
+        name: "Lào", families: &[("Lò", 30), ("Vì", 25), ("Lường", 20), ("Cầm", 15), ("Lù", 10)], style: &THAI
     },
     Ethnic {
         name: "La Ha",
-        families: &[
-            ("Lò", 30),
-            ("Quàng", 25),
-            ("Cầm", 20),
-            ("Lường", 15),
-            ("Hoàng", 10),
-        ],
+        families: &[("Lò", 30), ("Quàng", 25), ("Cầm", 20), ("Lường", 15), ("Hoàng", 10)],
         style: &THAI,
     },
     Ethnic {
         name: "Tày",
-        families: &[
-            ("Hoàng", 25),
-            ("Nông", 20),
-            ("Lương", 15),
-            ("Hà", 15),
-            ("Ma", 10),
-            ("Vi", 8),
-            ("Đàm", 7),
-        ],
+        families: &[("Hoàng", 25), ("Nông", 20), ("Lương", 15), ("Hà", 15), ("Ma", 10), ("Vi", 8), ("Đàm", 7)],
         style: &MUONG,
     },
 ];

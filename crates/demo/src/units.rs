@@ -17,21 +17,11 @@ pub(crate) enum Staff {
     /// The province's People's Committee: its chair and vice-chairs only.
     Root,
     /// A department-level body; `head` and `deputy` are the titles of its leaders.
-    Department {
-        head: &'static str,
-        deputy: &'static str,
-    },
+    Department { head: &'static str, deputy: &'static str },
     /// A centre, sub-department or museum under a department; `workers` are its worker posts.
-    Centre {
-        head: &'static str,
-        deputy: &'static str,
-        workers: &'static [(&'static str, u32)],
-    },
+    Centre { head: &'static str, deputy: &'static str, workers: &'static [(&'static str, u32)] },
     /// A provincial association or mass organisation.
-    Association {
-        head: &'static str,
-        deputy: &'static str,
-    },
+    Association { head: &'static str, deputy: &'static str },
     /// A state enterprise.
     Enterprise,
     /// The People's Committee of a commune (`ward` for a phường).
@@ -172,13 +162,7 @@ pub(crate) const DISTRICTS: [District; 12] = [
         code: "UBND-H-SONG-MA",
         name: "UBND huyện Sông Mã",
         seat: "04168",
-        bonus: bonus(&[
-            (THAI, 120),
-            (KHMU, 50),
-            (LAO, 30),
-            (XINHMUN, 30),
-            (MONG, 30),
-        ]),
+        bonus: bonus(&[(THAI, 120), (KHMU, 50), (LAO, 30), (XINHMUN, 30), (MONG, 30)]),
     },
     District {
         code: "UBND-H-SOP-COP",
@@ -282,13 +266,7 @@ const SO: Staff = dept("Giám đốc", "Phó Giám đốc");
 
 /// Department-level bodies under the root: code, name, staffing, weight, new on 1 March 2025.
 pub(crate) const DEPARTMENTS: [(&str, &str, Staff, u64, bool); 13] = [
-    (
-        "VP-UBND",
-        "Văn phòng Ủy ban nhân dân tỉnh",
-        dept("Chánh Văn phòng", "Phó Chánh Văn phòng"),
-        120,
-        false,
-    ),
+    ("VP-UBND", "Văn phòng Ủy ban nhân dân tỉnh", dept("Chánh Văn phòng", "Phó Chánh Văn phòng"), 120, false),
     ("SNV", "Sở Nội vụ", SO, 150, false),
     ("STP", "Sở Tư pháp", SO, 80, false),
     ("STC", "Sở Tài chính", SO, 210, false),
@@ -300,13 +278,7 @@ pub(crate) const DEPARTMENTS: [(&str, &str, Staff, u64, bool); 13] = [
     ("SGDDT", "Sở Giáo dục và Đào tạo", SO, 115, false),
     ("SCT", "Sở Công Thương", SO, 140, false),
     ("SNNMT", "Sở Nông nghiệp và Môi trường", SO, 250, true),
-    (
-        "TTR",
-        "Thanh tra tỉnh",
-        dept("Chánh Thanh tra", "Phó Chánh Thanh tra"),
-        85,
-        false,
-    ),
+    ("TTR", "Thanh tra tỉnh", dept("Chánh Thanh tra", "Phó Chánh Thanh tra"), 85, false),
 ];
 
 const CENTRE: Staff = Staff::Centre {
@@ -318,42 +290,17 @@ const CENTRE: Staff = Staff::Centre {
 const FOREST: Staff = Staff::Centre {
     head: "Chi cục trưởng",
     deputy: "Phó Chi cục trưởng",
-    workers: &[
-        ("Kiểm lâm viên", 70),
-        ("Kiểm lâm viên chính", 15),
-        ("Kế toán", 5),
-        ("Nhân viên", 10),
-    ],
+    workers: &[("Kiểm lâm viên", 70), ("Kiểm lâm viên chính", 15), ("Kế toán", 5), ("Nhân viên", 10)],
 };
 
-const SCHOOL: Staff = Staff::School {
-    teacher: "Giáo viên",
-};
+const SCHOOL: Staff = Staff::School { teacher: "Giáo viên" };
 
 /// Centres and sub-departments under departments: parent code, code suffix, name, staffing,
 /// weight.
 const CENTRES: [(&str, &str, &str, Staff, u64); 5] = [
-    (
-        "VP-UBND",
-        "TTPVHCC",
-        "Trung tâm Phục vụ hành chính công tỉnh",
-        CENTRE,
-        45,
-    ),
-    (
-        "SNV",
-        "TTDVVL",
-        "Trung tâm Dịch vụ việc làm tỉnh",
-        CENTRE,
-        40,
-    ),
-    (
-        "SVHTTDL",
-        "TTVHNT",
-        "Trung tâm Văn hóa Nghệ thuật tỉnh",
-        CENTRE,
-        80,
-    ),
+    ("VP-UBND", "TTPVHCC", "Trung tâm Phục vụ hành chính công tỉnh", CENTRE, 45),
+    ("SNV", "TTDVVL", "Trung tâm Dịch vụ việc làm tỉnh", CENTRE, 40),
+    ("SVHTTDL", "TTVHNT", "Trung tâm Văn hóa Nghệ thuật tỉnh", CENTRE, 80),
     ("SVHTTDL", "BAO-TANG", "Bảo tàng tỉnh Sơn La", CENTRE, 45),
     ("SNNMT", "CCKL", "Chi cục Kiểm lâm tỉnh Sơn La", FOREST, 330),
 ];
@@ -395,24 +342,12 @@ const HOSPITALS: [(&str, &str, u64); 17] = [
     ("BV-PHCN", "Bệnh viện Phục hồi chức năng tỉnh Sơn La", 120),
     ("BV-TAM-THAN", "Bệnh viện Tâm thần tỉnh Sơn La", 130),
     ("BV-PHOI", "Bệnh viện Phổi tỉnh Sơn La", 140),
-    (
-        "BVDK-KV-THAO-NGUYEN",
-        "Bệnh viện Đa khoa khu vực Thảo Nguyên",
-        450,
-    ),
+    ("BVDK-KV-THAO-NGUYEN", "Bệnh viện Đa khoa khu vực Thảo Nguyên", 450),
     ("BVDK-KV-PHU-YEN", "Bệnh viện Đa khoa khu vực Phù Yên", 380),
     ("TTYT-KV-MAI-SON", "Trung tâm Y tế khu vực Mai Sơn", 320),
-    (
-        "TTYT-KV-THUAN-CHAU",
-        "Trung tâm Y tế khu vực Thuận Châu",
-        300,
-    ),
+    ("TTYT-KV-THUAN-CHAU", "Trung tâm Y tế khu vực Thuận Châu", 300),
     ("TTYT-KV-SONG-MA", "Trung tâm Y tế khu vực Sông Mã", 300),
-    (
-        "TTYT-KV-QUYNH-NHAI",
-        "Trung tâm Y tế khu vực Quỳnh Nhai",
-        190,
-    ),
+    ("TTYT-KV-QUYNH-NHAI", "Trung tâm Y tế khu vực Quỳnh Nhai", 190),
     ("TTYT-KV-MUONG-LA", "Trung tâm Y tế khu vực Mường La", 220),
     ("TTYT-KV-BAC-YEN", "Trung tâm Y tế khu vực Bắc Yên", 180),
     ("TTYT-KV-YEN-CHAU", "Trung tâm Y tế khu vực Yên Châu", 200),
@@ -422,65 +357,21 @@ const HOSPITALS: [(&str, &str, u64); 17] = [
 
 /// Provincial associations and mass organisations: code, name, head title, deputy title, weight.
 pub(crate) const ASSOCIATIONS: [(&str, &str, &str, &str, u64); 7] = [
-    (
-        "LDLD",
-        "Liên đoàn Lao động tỉnh Sơn La",
-        "Chủ tịch",
-        "Phó Chủ tịch",
-        45,
-    ),
-    (
-        "HND",
-        "Hội Nông dân tỉnh Sơn La",
-        "Chủ tịch",
-        "Phó Chủ tịch",
-        35,
-    ),
+    ("LDLD", "Liên đoàn Lao động tỉnh Sơn La", "Chủ tịch", "Phó Chủ tịch", 45),
+    ("HND", "Hội Nông dân tỉnh Sơn La", "Chủ tịch", "Phó Chủ tịch", 35),
     ("TINH-DOAN", "Tỉnh đoàn Sơn La", "Bí thư", "Phó Bí thư", 40),
-    (
-        "HLHPN",
-        "Hội Liên hiệp Phụ nữ tỉnh Sơn La",
-        "Chủ tịch",
-        "Phó Chủ tịch",
-        35,
-    ),
-    (
-        "HCCB",
-        "Hội Cựu chiến binh tỉnh Sơn La",
-        "Chủ tịch",
-        "Phó Chủ tịch",
-        25,
-    ),
-    (
-        "HCTD",
-        "Hội Chữ thập đỏ tỉnh Sơn La",
-        "Chủ tịch",
-        "Phó Chủ tịch",
-        20,
-    ),
-    (
-        "LMHTX",
-        "Liên minh Hợp tác xã tỉnh Sơn La",
-        "Chủ tịch",
-        "Phó Chủ tịch",
-        25,
-    ),
+    ("HLHPN", "Hội Liên hiệp Phụ nữ tỉnh Sơn La", "Chủ tịch", "Phó Chủ tịch", 35),
+    ("HCCB", "Hội Cựu chiến binh tỉnh Sơn La", "Chủ tịch", "Phó Chủ tịch", 25),
+    ("HCTD", "Hội Chữ thập đỏ tỉnh Sơn La", "Chủ tịch", "Phó Chủ tịch", 20),
+    ("LMHTX", "Liên minh Hợp tác xã tỉnh Sơn La", "Chủ tịch", "Phó Chủ tịch", 25),
 ];
 
 /// State enterprises: code, name, weight.
 pub(crate) const ENTERPRISES: [(&str, &str, u64); 4] = [
     ("DN-XSKT", "Công ty TNHH MTV Xổ số kiến thiết Sơn La", 60),
     ("DN-CAP-NUOC", "Công ty Cổ phần Cấp nước Sơn La", 240),
-    (
-        "DN-THUY-LOI",
-        "Công ty TNHH MTV Quản lý khai thác công trình thủy lợi Sơn La",
-        220,
-    ),
-    (
-        "DN-MT-DO-THI",
-        "Công ty Cổ phần Môi trường và Dịch vụ đô thị Sơn La",
-        150,
-    ),
+    ("DN-THUY-LOI", "Công ty TNHH MTV Quản lý khai thác công trình thủy lợi Sơn La", 220),
+    ("DN-MT-DO-THI", "Công ty Cổ phần Môi trường và Dịch vụ đô thị Sơn La", 150),
 ];
 
 /// Departments merged on 1 March 2025: code, name, successor code.
@@ -506,13 +397,7 @@ fn unit(code: String, name: &str, kind: UnitKind, parent: &str) -> UnitSeed {
 }
 
 fn plan(unit: UnitSeed, staff: Staff, weight: u64, min: usize, mix: Mix) -> Plan {
-    Plan {
-        unit,
-        staff: Some(staff),
-        weight,
-        min,
-        mix,
-    }
+    Plan { unit, staff: Some(staff), weight, min, mix }
 }
 
 /// A factor between 85 and 115 (per cent) fixed by a code, so that communes differ in size
@@ -569,33 +454,14 @@ pub(crate) fn plans() -> Vec<Plan> {
 
     for (code, name, head, deputy, weight) in ASSOCIATIONS {
         let u = unit(code.to_string(), name, UnitKind::Association, ROOT);
-        out.push(plan(
-            u,
-            Staff::Association { head, deputy },
-            weight,
-            2,
-            PROVINCIAL_MIX,
-        ));
+        out.push(plan(u, Staff::Association { head, deputy }, weight, 2, PROVINCIAL_MIX));
     }
     for (code, name, weight) in ENTERPRISES {
         let u = unit(code.to_string(), name, UnitKind::Enterprise, ROOT);
         out.push(plan(u, Staff::Enterprise, weight, 1, PROVINCIAL_MIX));
     }
-    let college = unit(
-        "CD-SON-LA".to_string(),
-        "Trường Cao đẳng Sơn La",
-        UnitKind::School,
-        ROOT,
-    );
-    out.push(plan(
-        college,
-        Staff::School {
-            teacher: "Giảng viên",
-        },
-        250,
-        1,
-        PROVINCIAL_MIX,
-    ));
+    let college = unit("CD-SON-LA".to_string(), "Trường Cao đẳng Sơn La", UnitKind::School, ROOT);
+    out.push(plan(college, Staff::School { teacher: "Giảng viên" }, 250, 1, PROVINCIAL_MIX));
 
     for &(gso, name, district, unchanged) in &COMMUNES {
         let code = commune_code(gso);
@@ -612,61 +478,29 @@ pub(crate) fn plans() -> Vec<Plan> {
             u.active_from = Some(commune_day());
         }
         out.push(plan(u, Staff::Commune { ward }, w(38), 1, mix));
-        let school = unit(
-            format!("{code}.TH"),
-            &format!("Trường Tiểu học {short}"),
-            UnitKind::School,
-            &code,
-        );
+        let school = unit(format!("{code}.TH"), &format!("Trường Tiểu học {short}"), UnitKind::School, &code);
         out.push(plan(school, SCHOOL, w(44), 1, mix));
         if gso == "03646" {
             // There is a Điện Biên street in the city of Sơn La; the docs search for it.
-            let u = unit(
-                format!("{code}.TH-DIEN-BIEN"),
-                "Trường Tiểu học Điện Biên",
-                UnitKind::School,
-                &code,
-            );
+            let u = unit(format!("{code}.TH-DIEN-BIEN"), "Trường Tiểu học Điện Biên", UnitKind::School, &code);
             out.push(plan(u, SCHOOL, w(40), 1, mix));
         }
-        let u = unit(
-            format!("{code}.THCS"),
-            &format!("Trường THCS {short}"),
-            UnitKind::School,
-            &code,
-        );
+        let u = unit(format!("{code}.THCS"), &format!("Trường THCS {short}"), UnitKind::School, &code);
         out.push(plan(u, SCHOOL, w(34), 1, mix));
         let level = if ward { "phường" } else { "xã" };
-        let station = unit(
-            format!("{code}.TYT"),
-            &format!("Trạm Y tế {level} {short}"),
-            UnitKind::Hospital,
-            &code,
-        );
+        let station = unit(format!("{code}.TYT"), &format!("Trạm Y tế {level} {short}"), UnitKind::Hospital, &code);
         out.push(plan(station, Staff::Station, w(10), 1, mix));
     }
 
     for (code, name, _) in MERGED {
         let mut u = unit(code.to_string(), name, UnitKind::Department, ROOT);
         u.active_to = Some(merger_day().pred_opt().unwrap_or(NaiveDate::MIN));
-        out.push(Plan {
-            unit: u,
-            staff: None,
-            weight: 0,
-            min: 0,
-            mix: PROVINCIAL_MIX,
-        });
+        out.push(Plan { unit: u, staff: None, weight: 0, min: 0, mix: PROVINCIAL_MIX });
     }
     for d in &DISTRICTS {
         let mut u = unit(d.code.to_string(), d.name, UnitKind::PeoplesCommittee, ROOT);
         u.active_to = Some(commune_day().pred_opt().unwrap_or(NaiveDate::MIN));
-        out.push(Plan {
-            unit: u,
-            staff: None,
-            weight: 0,
-            min: 0,
-            mix: PROVINCIAL_MIX,
-        });
+        out.push(Plan { unit: u, staff: None, weight: 0, min: 0, mix: PROVINCIAL_MIX });
     }
     out
 }
@@ -675,10 +509,7 @@ pub(crate) fn plans() -> Vec<Plan> {
 pub(crate) fn lineage() -> Vec<LineageSeed> {
     let mut out = Vec::with_capacity(MERGED.len() + DISTRICTS.len());
     for (code, _, successor) in MERGED {
-        let name = DEPARTMENTS
-            .iter()
-            .find(|d| d.0 == successor)
-            .map_or(successor, |d| d.1);
+        let name = DEPARTMENTS.iter().find(|d| d.0 == successor).map_or(successor, |d| d.1);
         let note = if code == "BDT" {
             format!(
                 "Dữ liệu minh hoạ: thành lập {name} trên cơ sở Ban Dân tộc từ ngày 01/3/2025, theo phương án sắp xếp các cơ quan chuyên môn năm 2025."

@@ -87,7 +87,9 @@ pub fn verify_chain<'a>(
         }
         let computed = chain_hash(&e.fields, &prev);
         if computed != e.hash {
-            return Err(BrokenLink { seq: e.fields.seq, reason: "nội dung bản ghi đã bị sửa sau khi ghi".into() });
+            return Err(BrokenLink {
+                seq: e.fields.seq, reason: "nội dung bản ghi đã bị sửa sau khi ghi".into()
+            });
         }
         prev = computed;
         last_seq = Some(e.fields.seq);

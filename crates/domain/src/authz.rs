@@ -200,11 +200,8 @@ mod tests {
 
     #[test]
     fn a_commune_officer_reaches_its_commune_and_below_only() {
-        let s = Subject {
-            user_id: 1,
-            grants: vec![grant(Role::UnitOfficer, "/1/40/")],
-            led_group_member_paths: vec![],
-        };
+        let s =
+            Subject { user_id: 1, grants: vec![grant(Role::UnitOfficer, "/1/40/")], led_group_member_paths: vec![] };
         assert!(s.can(Permission::EditPeople, "/1/40/"));
         assert!(s.can(Permission::ViewOrg, "/1/40/77/"));
         assert!(!s.can(Permission::ViewOrg, "/1/41/"));
@@ -242,7 +239,8 @@ mod tests {
         assert!(!officer.can_anywhere(Permission::ManageUsers));
         let admin = Subject { user_id: 2, grants: vec![grant(Role::Admin, "/1/")], led_group_member_paths: vec![] };
         assert!(admin.can_anywhere(Permission::ManageUsers));
-        let council = Subject { user_id: 3, grants: vec![grant(Role::CouncilMember, "/1/")], led_group_member_paths: vec![] };
+        let council =
+            Subject { user_id: 3, grants: vec![grant(Role::CouncilMember, "/1/")], led_group_member_paths: vec![] };
         assert!(council.can(Permission::ViewOrg, "/1/99/"));
         assert!(!council.can(Permission::EditPeople, "/1/99/"));
     }

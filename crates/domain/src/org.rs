@@ -317,6 +317,5 @@ fn optional_date(field: &str, input: &str, errors: &mut Invalid) -> Option<Naive
 }
 
 /// Ethnic groups of Vietnam most present in Sơn La, offered in forms (others may be typed).
-pub const ETHNICITIES: &[&str] = &[
-    "Kinh", "Thái", "Mông", "Mường", "Dao", "Khơ Mú", "Xinh Mun", "Kháng", "Lào", "La Ha", "Tày", "Lự", "Hoa",
-];
+pub const ETHNICITIES: &[&str] =
+    &["Kinh", "Thái", "Mông", "Mường", "Dao", "Khơ Mú", "Xinh Mun", "Kháng", "Lào", "La Ha", "Tày", "Lự", "Hoa"];

@@ -47,8 +47,8 @@ pub fn query_terms(query: &str) -> Vec<String> {
 /// The Vietnamese alphabet in dictionary order, with the foreign letters f j w z where they
 /// fall in the Latin order.
 const ALPHABET: &[char] = &[
-    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ',
-    'p', 'q', 'r', 's', 't', 'u', 'ư', 'v', 'w', 'x', 'y', 'z',
+    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ', 'p', 'q',
+    'r', 's', 't', 'u', 'ư', 'v', 'w', 'x', 'y', 'z',
 ];
 
 /// Tone of a syllable, in dictionary order: level, grave, hook, tilde, acute, dot below.

@@ -24,22 +24,15 @@ pub(crate) fn read_utf8(bytes: &[u8]) -> Result<Table, SheetError> {
 /// Reads UTF-16 text whose two-byte byte-order mark is still at the start of `bytes`.
 pub(crate) fn read_utf16(bytes: &[u8], big_endian: bool) -> Result<Table, SheetError> {
     let body = bytes.get(2..).unwrap_or_default();
-    let broken =
-        || SheetError::Unreadable("tệp văn bản UTF-16 bị hỏng hoặc không đầy đủ".to_owned());
+    let broken = || SheetError::Unreadable("tệp văn bản UTF-16 bị hỏng hoặc không đầy đủ".to_owned());
     if body.len() % 2 != 0 {
         return Err(broken());
     }
     let units = body.chunks_exact(2).map(|pair| {
         let pair = [pair[0], pair[1]];
-        if big_endian {
-            u16::from_be_bytes(pair)
-        } else {
-            u16::from_le_bytes(pair)
-        }
+        if big_endian { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
     });
-    let text: String = char::decode_utf16(units)
-        .collect::<Result<_, _>>()
-        .map_err(|_| broken())?;
+    let text: String = char::decode_utf16(units).collect::<Result<_, _>>().map_err(|_| broken())?;
     read_text(&text)
 }
 
@@ -68,20 +61,10 @@ fn read_text(text: &str) -> Result<Table, SheetError> {
             Err(e) => return Err(SheetError::Unreadable(format!("tệp CSV bị lỗi ({e})"))),
         }
         let after = reader.position();
-        let ends_with_newline = after
-            .byte()
-            .checked_sub(1)
-            .and_then(|i| text.as_bytes().get(i as usize))
-            == Some(&b'\n');
-        let end_line = if ends_with_newline {
-            after.line().saturating_sub(1)
-        } else {
-            after.line()
-        };
-        let embedded_newlines = record
-            .iter()
-            .map(|f| f.matches('\n').count() as u64)
-            .sum::<u64>();
+        let ends_with_newline =
+            after.byte().checked_sub(1).and_then(|i| text.as_bytes().get(i as usize)) == Some(&b'\n');
+        let end_line = if ends_with_newline { after.line().saturating_sub(1) } else { after.line() };
+        let embedded_newlines = record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
         let start_line = end_line.saturating_sub(embedded_newlines);
         let number = usize::try_from(start_line.saturating_sub(extra_lines)).unwrap_or(usize::MAX);
         extra_lines += embedded_newlines;
@@ -158,10 +141,7 @@ mod tests {
         assert_eq!(detect_delimiter("a;b;c\n1,5;2,5;3\n"), b';');
         assert_eq!(detect_delimiter("a\tb\tc\n"), b'\t');
         assert_eq!(detect_delimiter("\"x;y;z\",b\n"), b',');
-        assert_eq!(
-            detect_delimiter("Danh sách, năm 2024\nSTT;Họ tên;Đơn vị;Ghi chú\n"),
-            b';'
-        );
+        assert_eq!(detect_delimiter("Danh sách, năm 2024\nSTT;Họ tên;Đơn vị;Ghi chú\n"), b';');
         assert_eq!(detect_delimiter("chỉ một cột\n"), b',');
     }
 }

@@ -62,8 +62,7 @@ pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Kind {
     if is_markup(text) {
         return Kind::Markup;
     }
-    if bytes.starts_with(b"\xEF\xBB\xBF") || has_text_extension(file_name) || looks_like_text(bytes)
-    {
+    if bytes.starts_with(b"\xEF\xBB\xBF") || has_text_extension(file_name) || looks_like_text(bytes) {
         Kind::Text
     } else {
         Kind::Binary
@@ -72,25 +71,14 @@ pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Kind {
 
 fn has_text_extension(file_name: &str) -> bool {
     let lower = file_name.trim().to_lowercase();
-    [".csv", ".tsv", ".txt"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    [".csv", ".tsv", ".txt"].iter().any(|ext| lower.ends_with(ext))
 }
 
 /// True for HTML or XML documents (leading whitespace allowed).
 fn is_markup(text: &[u8]) -> bool {
-    let start = text
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(text.len());
-    let head: Vec<u8> = text[start..]
-        .iter()
-        .take(16)
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    ["<?xml", "<html", "<!doctype", "<table", "<head", "<meta"]
-        .iter()
-        .any(|p| head.starts_with(p.as_bytes()))
+    let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
+    let head: Vec<u8> = text[start..].iter().take(16).map(u8::to_ascii_lowercase).collect();
+    ["<?xml", "<html", "<!doctype", "<table", "<head", "<meta"].iter().any(|p| head.starts_with(p.as_bytes()))
 }
 
 /// True when the start of `bytes` reads like text in some 8-bit or UTF-8 encoding: no NUL
@@ -100,10 +88,7 @@ fn looks_like_text(bytes: &[u8]) -> bool {
     if sample.contains(&0) {
         return false;
     }
-    let controls = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
-        .count();
+    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
     let ascii = sample.iter().filter(|&&b| b < 0x80).count();
     // A sample cut in the middle of a UTF-8 sequence still counts as UTF-8.
     let utf8 = std::str::from_utf8(sample).map_or_else(|e| e.error_len().is_none(), |_| true);

@@ -30,9 +30,7 @@ pub enum SheetError {
         line: usize,
     },
     /// The workbook is encrypted with a password.
-    #[error(
-        "Tệp Excel đang đặt mật khẩu: hãy gỡ mật khẩu (File → Info → Protect Workbook) rồi tải lên lại"
-    )]
+    #[error("Tệp Excel đang đặt mật khẩu: hãy gỡ mật khẩu (File → Info → Protect Workbook) rồi tải lên lại")]
     Encrypted,
     /// The file looks like a spreadsheet but the reader failed; the text says why.
     #[error("Không đọc được bảng tính: {0}")]

@@ -13,10 +13,10 @@
 mod csv_read;
 mod detect;
 mod error;
+pub mod org;
 mod sheet_read;
 mod table;
 mod write;
-pub mod org;
 
 pub use error::SheetError;
 pub use table::{Row, Table};

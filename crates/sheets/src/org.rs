@@ -17,22 +17,48 @@ pub const UNIT_COLUMNS: &[Column] = &[
     Column { field: "code", header: "Mã đơn vị", aliases: &["code", "ma"], required: true },
     Column { field: "name", header: "Tên đơn vị", aliases: &["name", "ten", "ten co quan"], required: true },
     Column { field: "kind", header: "Loại đơn vị", aliases: &["kind", "loai"], required: true },
-    Column { field: "parent_code", header: "Mã đơn vị cấp trên", aliases: &["parent_code", "ma cap tren"], required: false },
-    Column { field: "active_from", header: "Hoạt động từ ngày", aliases: &["active_from", "tu ngay"], required: false },
-    Column { field: "active_to", header: "Hoạt động đến ngày", aliases: &["active_to", "den ngay"], required: false },
+    Column {
+        field: "parent_code",
+        header: "Mã đơn vị cấp trên",
+        aliases: &["parent_code", "ma cap tren"],
+        required: false,
+    },
+    Column {
+        field: "active_from", header: "Hoạt động từ ngày", aliases: &["active_from", "tu ngay"], required: false
+    },
+    Column {
+        field: "active_to", header: "Hoạt động đến ngày", aliases: &["active_to", "den ngay"], required: false
+    },
 ];
 
 pub const PERSON_COLUMNS: &[Column] = &[
     Column { field: "id", header: "Mã hệ thống", aliases: &["id", "ma he thong"], required: false },
-    Column { field: "full_name", header: "Họ và tên", aliases: &["full_name", "ho ten", "ho va ten"], required: true },
+    Column {
+        field: "full_name", header: "Họ và tên", aliases: &["full_name", "ho ten", "ho va ten"], required: true
+    },
     Column { field: "gender", header: "Giới tính", aliases: &["gender", "gioi"], required: true },
-    Column { field: "birth_date", header: "Ngày sinh", aliases: &["birth_date", "ngay thang nam sinh"], required: false },
+    Column {
+        field: "birth_date",
+        header: "Ngày sinh",
+        aliases: &["birth_date", "ngay thang nam sinh"],
+        required: false,
+    },
     Column { field: "ethnicity", header: "Dân tộc", aliases: &["ethnicity"], required: false },
     Column { field: "unit_code", header: "Mã đơn vị", aliases: &["unit_code", "ma don vi"], required: true },
     Column { field: "unit_name", header: "Tên đơn vị", aliases: &["unit_name"], required: false },
     Column { field: "position", header: "Chức vụ", aliases: &["position", "chuc danh"], required: false },
-    Column { field: "leadership", header: "Lãnh đạo hay lao động trực tiếp", aliases: &["leadership", "lanh dao"], required: false },
-    Column { field: "recruited_on", header: "Ngày tuyển dụng", aliases: &["recruited_on", "ngay vao co quan"], required: false },
+    Column {
+        field: "leadership",
+        header: "Lãnh đạo hay lao động trực tiếp",
+        aliases: &["leadership", "lanh dao"],
+        required: false,
+    },
+    Column {
+        field: "recruited_on",
+        header: "Ngày tuyển dụng",
+        aliases: &["recruited_on", "ngay vao co quan"],
+        required: false,
+    },
 ];
 
 /// The header of the column that holds `field`, for error messages.

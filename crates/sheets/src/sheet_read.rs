@@ -6,8 +6,7 @@ use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{
-    Data, DataRef, ExcelDateTime, Ods, Reader, Sheet, SheetType, SheetVisible, Xls, XlsError, Xlsb,
-    Xlsx, XlsxError,
+    Data, DataRef, ExcelDateTime, Ods, Reader, Sheet, SheetType, SheetVisible, Xls, XlsError, Xlsb, Xlsx, XlsxError,
 };
 use chrono::{NaiveTime, Timelike};
 use tdkt_domain::text::{clean, format_date, parse_date};
@@ -33,9 +32,7 @@ pub(crate) fn read_zip(bytes: &[u8]) -> Result<Table, SheetError> {
                 None => None,
             },
             Err(XlsxError::Zip(e)) => {
-                return Err(SheetError::Unreadable(format!(
-                    "tệp bị hỏng hoặc chưa tải lên hết ({e})"
-                )));
+                return Err(SheetError::Unreadable(format!("tệp bị hỏng hoặc chưa tải lên hết ({e})")));
             }
             Err(XlsxError::Password) => return Err(SheetError::Encrypted),
             Err(e) => Some(e),
@@ -99,10 +96,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 fn first_sheet(sheets: &[Sheet]) -> Option<String> {
     let mut worksheets = sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);
     let first = worksheets.clone().next();
-    worksheets
-        .find(|s| s.visible == SheetVisible::Visible)
-        .or(first)
-        .map(|s| s.name.clone())
+    worksheets.find(|s| s.visible == SheetVisible::Visible).or(first).map(|s| s.name.clone())
 }
 
 /// Reads one sheet of an `.xlsx` cell by cell, without building calamine's dense range.
@@ -144,13 +138,7 @@ where
     to_table(cells)
 }
 
-fn push(
-    cells: &mut Cells,
-    budget: &mut CellBudget,
-    row: u32,
-    col: u32,
-    text: String,
-) -> Result<(), SheetError> {
+fn push(cells: &mut Cells, budget: &mut CellBudget, row: u32, col: u32, text: String) -> Result<(), SheetError> {
     budget.take(1)?;
     cells.entry(row).or_default().push((col, text));
     if cells.len() > READ_GUARD_ROWS {
@@ -164,19 +152,11 @@ fn push(
 fn to_table(cells: Cells) -> Result<Table, SheetError> {
     let header = header_index(cells.values().map(Vec::len)).ok_or(SheetError::NoHeader)?;
     let body: Vec<(u32, Vec<(u32, String)>)> = cells.into_iter().skip(header).collect();
-    let min_col = body
-        .iter()
-        .flat_map(|(_, row)| row.iter().map(|(col, _)| *col))
-        .min()
-        .unwrap_or(0);
+    let min_col = body.iter().flat_map(|(_, row)| row.iter().map(|(col, _)| *col)).min().unwrap_or(0);
     let mut budget = CellBudget::default();
     let mut rows = Vec::with_capacity(body.len());
     for (row, row_cells) in body {
-        let width = row_cells
-            .iter()
-            .map(|(col, _)| (col - min_col) as usize + 1)
-            .max()
-            .unwrap_or(0);
+        let width = row_cells.iter().map(|(col, _)| (col - min_col) as usize + 1).max().unwrap_or(0);
         budget.take(width)?;
         let mut dense = vec![String::new(); width];
         for (col, text) in row_cells {
@@ -184,10 +164,7 @@ fn to_table(cells: Cells) -> Result<Table, SheetError> {
                 *slot = text;
             }
         }
-        rows.push(RawRow {
-            number: row as usize + 1,
-            cells: dense,
-        });
+        rows.push(RawRow { number: row as usize + 1, cells: dense });
     }
     build(rows)
 }
@@ -257,12 +234,7 @@ fn datetime_text(d: &ExcelDateTime) -> String {
         let total = total as i64;
         let sign = if total < 0 { "-" } else { "" };
         let total = total.abs();
-        return format!(
-            "{sign}{}:{:02}:{:02}",
-            total / 3600,
-            total / 60 % 60,
-            total % 60
-        );
+        return format!("{sign}{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
     }
     // Checked here because calamine's conversion panics far outside Excel's range.
     if !(0.0..EXCEL_MAX_SERIAL).contains(&v) {
@@ -276,11 +248,7 @@ fn datetime_text(d: &ExcelDateTime) -> String {
 }
 
 fn time_text(t: NaiveTime) -> String {
-    if t.second() == 0 {
-        t.format("%H:%M").to_string()
-    } else {
-        t.format("%H:%M:%S").to_string()
-    }
+    if t.second() == 0 { t.format("%H:%M").to_string() } else { t.format("%H:%M:%S").to_string() }
 }
 
 /// Formats an ISO 8601 date or date-time (as OpenDocument stores them) as `dd/mm/yyyy`.

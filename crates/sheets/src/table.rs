@@ -33,19 +33,14 @@ impl Table {
     /// ones; among equal headers the leftmost wins.
     pub fn column(&self, names: &[&str]) -> Option<usize> {
         let headers: Vec<String> = self.headers.iter().map(|h| fold(h)).collect();
-        names
-            .iter()
-            .map(|n| fold(n))
-            .filter(|n| !n.is_empty())
-            .find_map(|name| headers.iter().position(|h| *h == name))
+        names.iter().map(|n| fold(n)).filter(|n| !n.is_empty()).find_map(|name| headers.iter().position(|h| *h == name))
     }
 }
 
 impl Row {
     /// Returns the cell at `idx`, or `""` when the column is unknown or the row is shorter.
     pub fn get(&self, idx: Option<usize>) -> &str {
-        idx.and_then(|i| self.cells.get(i))
-            .map_or("", String::as_str)
+        idx.and_then(|i| self.cells.get(i)).map_or("", String::as_str)
     }
 }
 
@@ -94,39 +89,26 @@ impl CellBudget {
     /// Records `n` more cells, failing once the total exceeds [`MAX_CELLS`].
     pub fn take(&mut self, n: usize) -> Result<(), SheetError> {
         self.0 = self.0.saturating_add(n);
-        if self.0 > MAX_CELLS {
-            Err(SheetError::TooManyCells { limit: MAX_CELLS })
-        } else {
-            Ok(())
-        }
+        if self.0 > MAX_CELLS { Err(SheetError::TooManyCells { limit: MAX_CELLS }) } else { Ok(()) }
     }
 }
 
 /// Index of the header among non-empty rows: the first with at least two non-empty cells,
 /// else the first one.
 pub(crate) fn header_index(non_empty_counts: impl Iterator<Item = usize> + Clone) -> Option<usize> {
-    non_empty_counts.clone().position(|n| n >= 2).or_else(|| {
-        non_empty_counts
-            .enumerate()
-            .find(|(_, n)| *n > 0)
-            .map(|(i, _)| i)
-    })
+    non_empty_counts
+        .clone()
+        .position(|n| n >= 2)
+        .or_else(|| non_empty_counts.enumerate().find(|(_, n)| *n > 0).map(|(i, _)| i))
 }
 
 /// Turns the non-empty rows of a sheet into a [`Table`], choosing the header row.
 pub(crate) fn build(rows: Vec<RawRow>) -> Result<Table, SheetError> {
-    let counts = rows
-        .iter()
-        .map(|r| r.cells.iter().filter(|c| !c.is_empty()).count());
+    let counts = rows.iter().map(|r| r.cells.iter().filter(|c| !c.is_empty()).count());
     let header = header_index(counts).ok_or(SheetError::NoHeader)?;
     let mut rows = rows.into_iter().skip(header);
     let headers = rows.next().map(|r| r.cells).ok_or(SheetError::NoHeader)?;
-    let rows: Vec<Row> = rows
-        .map(|r| Row {
-            number: r.number,
-            cells: r.cells,
-        })
-        .collect();
+    let rows: Vec<Row> = rows.map(|r| Row { number: r.number, cells: r.cells }).collect();
     if rows.len() > MAX_ROWS {
         return Err(SheetError::TooManyRows { limit: MAX_ROWS });
     }

@@ -8,32 +8,19 @@ use calamine::{Reader, Xlsx};
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{Format as CellFormat, Formula, Workbook};
 
-use crate::{
-    Format, MAX_ROWS, Row, SheetError, Table, read_table, write_csv, write_table, write_xlsx,
-};
+use crate::{Format, MAX_ROWS, Row, SheetError, Table, read_table, write_csv, write_table, write_xlsx};
 
 fn strings(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| (*c).to_owned()).collect()
 }
 
 fn row(number: usize, cells: &[&str]) -> Row {
-    Row {
-        number,
-        cells: strings(cells),
-    }
+    Row { number, cells: strings(cells) }
 }
 
 fn sample_xlsx() -> Vec<u8> {
     let rows: Vec<Vec<String>> = (1..=40)
-        .map(|i| {
-            strings(&[
-                &i.to_string(),
-                "Nguyễn Thị Hường",
-                "03646",
-                "15/03/1990",
-                "Chiến sĩ thi đua cơ sở",
-            ])
-        })
+        .map(|i| strings(&[&i.to_string(), "Nguyễn Thị Hường", "03646", "15/03/1990", "Chiến sĩ thi đua cơ sở"]))
         .collect();
     write_xlsx(
         "Danh sách",
@@ -51,11 +38,7 @@ fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
         for &b in data {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
             }
         }
         !crc
@@ -99,14 +82,10 @@ fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
 
 /// Deterministic pseudo-random bytes.
 fn noise(seed: u64, len: usize) -> Vec<u8> {
-    let mut state = seed
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
     (0..len)
         .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             (state >> 33) as u8
         })
         .collect()
@@ -130,10 +109,7 @@ fn own_xlsx_export_round_trips_with_title_codes_and_dates() {
     .unwrap();
     assert!(bytes.starts_with(b"PK\x03\x04"));
     let table = read_table(&bytes, "export.xlsx").unwrap();
-    assert_eq!(
-        table.headers,
-        strings(&["STT", "Họ và tên", "Mã đơn vị", "Ngày sinh"])
-    );
+    assert_eq!(table.headers, strings(&["STT", "Họ và tên", "Mã đơn vị", "Ngày sinh"]));
     assert_eq!(
         table.rows,
         vec![
@@ -149,19 +125,11 @@ fn own_xlsx_export_round_trips_with_title_codes_and_dates() {
 
 #[test]
 fn own_xlsx_export_without_title_starts_at_row_one() {
-    let bytes = write_xlsx(
-        "Sheet",
-        None,
-        &["Mã", "Tên"],
-        &[strings(&["001", "Một"]), strings(&["002", "Hai"])],
-    )
-    .unwrap();
+    let bytes =
+        write_xlsx("Sheet", None, &["Mã", "Tên"], &[strings(&["001", "Một"]), strings(&["002", "Hai"])]).unwrap();
     let table = read_table(&bytes, "").unwrap();
     assert_eq!(table.headers, strings(&["Mã", "Tên"]));
-    assert_eq!(
-        table.rows,
-        vec![row(2, &["001", "Một"]), row(3, &["002", "Hai"])]
-    );
+    assert_eq!(table.rows, vec![row(2, &["001", "Một"]), row(3, &["002", "Hai"])]);
 }
 
 #[test]
@@ -190,17 +158,9 @@ fn sheet_names_are_made_acceptable_to_excel() {
 fn export_uses_times_new_roman_everywhere() {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(sample_xlsx())).unwrap();
     let styles = book.worksheet_style("Danh sách").unwrap();
-    let fonts: Vec<_> = styles
-        .cells()
-        .filter_map(|(_, _, style)| style.font.clone())
-        .collect();
+    let fonts: Vec<_> = styles.cells().filter_map(|(_, _, style)| style.font.clone()).collect();
     assert!(!fonts.is_empty());
-    assert!(
-        fonts
-            .iter()
-            .all(|f| f.name.as_deref() == Some("Times New Roman")),
-        "{fonts:?}"
-    );
+    assert!(fonts.iter().all(|f| f.name.as_deref() == Some("Times New Roman")), "{fonts:?}");
     let title = styles.get((0, 0)).and_then(|s| s.font.clone()).unwrap();
     assert_eq!(title.size, Some(14.0));
     let header = styles.get((1, 1)).and_then(|s| s.font.clone()).unwrap();
@@ -216,78 +176,30 @@ fn real_numbers_dates_and_booleans_read_as_excel_shows_them() {
     let datetime_format = CellFormat::new().set_num_format("dd/mm/yyyy hh:mm");
     let time_format = CellFormat::new().set_num_format("hh:mm");
     // The table starts at B3: rows 1-2 and column A are empty.
-    for (c, h) in [
-        "Số",
-        "Lớn",
-        "Thập phân",
-        "Ngày",
-        "Ngày giờ",
-        "Giờ",
-        "Đúng sai",
-        "Mã",
-    ]
-    .iter()
-    .enumerate()
+    for (c, h) in ["Số", "Lớn", "Thập phân", "Ngày", "Ngày giờ", "Giờ", "Đúng sai", "Mã"].iter().enumerate()
     {
         sheet.write_string(2, c as u16 + 1, *h).unwrap();
     }
     sheet.write_number(3, 1, 1.0).unwrap();
     sheet.write_number(3, 2, 12_345_678_901.0).unwrap();
     sheet.write_number(3, 3, 2.5).unwrap();
-    sheet
-        .write_date_with_format(
-            3,
-            4,
-            NaiveDate::from_ymd_opt(2024, 3, 15).unwrap(),
-            &date_format,
-        )
-        .unwrap();
+    sheet.write_date_with_format(3, 4, NaiveDate::from_ymd_opt(2024, 3, 15).unwrap(), &date_format).unwrap();
     let noon = NaiveDateTime::parse_from_str("2023-12-01 14:30:00", "%Y-%m-%d %H:%M:%S").unwrap();
-    sheet
-        .write_datetime_with_format(3, 5, noon, &datetime_format)
-        .unwrap();
-    sheet
-        .write_time_with_format(3, 6, noon.time(), &time_format)
-        .unwrap();
+    sheet.write_datetime_with_format(3, 5, noon, &datetime_format).unwrap();
+    sheet.write_time_with_format(3, 6, noon.time(), &time_format).unwrap();
     sheet.write_boolean(3, 7, true).unwrap();
     sheet.write_string(3, 8, "  Mã\u{00A0} 01  ").unwrap();
     // Row 5 is empty but row 6 must still be numbered 6.
     sheet.write_number(5, 1, -7.0).unwrap();
-    sheet
-        .write_formula(5, 2, Formula::new("=1/0").set_result("#DIV/0!"))
-        .unwrap();
+    sheet.write_formula(5, 2, Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
     let bytes = workbook.save_to_buffer().unwrap();
 
     let table = read_table(&bytes, "ignored.csv").unwrap();
-    assert_eq!(
-        table.headers,
-        strings(&[
-            "Số",
-            "Lớn",
-            "Thập phân",
-            "Ngày",
-            "Ngày giờ",
-            "Giờ",
-            "Đúng sai",
-            "Mã"
-        ])
-    );
+    assert_eq!(table.headers, strings(&["Số", "Lớn", "Thập phân", "Ngày", "Ngày giờ", "Giờ", "Đúng sai", "Mã"]));
     assert_eq!(
         table.rows,
         vec![
-            row(
-                4,
-                &[
-                    "1",
-                    "12345678901",
-                    "2.5",
-                    "15/03/2024",
-                    "01/12/2023",
-                    "14:30",
-                    "TRUE",
-                    "Mã 01"
-                ]
-            ),
+            row(4, &["1", "12345678901", "2.5", "15/03/2024", "01/12/2023", "14:30", "TRUE", "Mã 01"]),
             row(6, &["-7"]),
         ]
     );
@@ -322,10 +234,7 @@ fn a_single_column_sheet_uses_its_first_row_as_header() {
 fn an_empty_workbook_has_no_header() {
     let mut workbook = Workbook::new();
     workbook.add_worksheet();
-    assert_eq!(
-        read_table(&workbook.save_to_buffer().unwrap(), "a.xlsx"),
-        Err(SheetError::NoHeader)
-    );
+    assert_eq!(read_table(&workbook.save_to_buffer().unwrap(), "a.xlsx"), Err(SheetError::NoHeader));
 }
 
 #[test]
@@ -350,13 +259,7 @@ fn csv_with_bom_and_commas() {
     let bytes = "\u{FEFF}STT,Họ và tên,Mã\r\n1,Nguyễn Văn A,03646\r\n2,\"Trần, B\",\r\n".as_bytes();
     let table = read_table(bytes, "ds.csv").unwrap();
     assert_eq!(table.headers, strings(&["STT", "Họ và tên", "Mã"]));
-    assert_eq!(
-        table.rows,
-        vec![
-            row(2, &["1", "Nguyễn Văn A", "03646"]),
-            row(3, &["2", "Trần, B"])
-        ]
-    );
+    assert_eq!(table.rows, vec![row(2, &["1", "Nguyễn Văn A", "03646"]), row(3, &["2", "Trần, B"])]);
 }
 
 #[test]
@@ -364,10 +267,7 @@ fn csv_with_semicolons_and_decimal_commas() {
     let bytes = "STT;Họ và tên;Điểm\n1;An;8,5\n2;Bình;9\n".as_bytes();
     let table = read_table(bytes, "ds.csv").unwrap();
     assert_eq!(table.headers, strings(&["STT", "Họ và tên", "Điểm"]));
-    assert_eq!(
-        table.rows,
-        vec![row(2, &["1", "An", "8,5"]), row(3, &["2", "Bình", "9"])]
-    );
+    assert_eq!(table.rows, vec![row(2, &["1", "An", "8,5"]), row(3, &["2", "Bình", "9"])]);
 }
 
 #[test]
@@ -382,7 +282,8 @@ fn tab_separated_text_without_a_csv_name_is_read() {
 
 #[test]
 fn csv_cells_are_cleaned_to_nfc() {
-    let nfd = "Ho\u{323} va\u{300} te\u{302}n,Đơn vi\u{323}\nNguye\u{302}\u{303}n   Thi\u{323}  Hươ\u{300}ng , Xa\u{303} A\n";
+    let nfd =
+        "Ho\u{323} va\u{300} te\u{302}n,Đơn vi\u{323}\nNguye\u{302}\u{303}n   Thi\u{323}  Hươ\u{300}ng , Xa\u{303} A\n";
     let table = read_table(nfd.as_bytes(), "a.csv").unwrap();
     assert_eq!(table.headers, strings(&["Họ và tên", "Đơn vị"]));
     assert_eq!(table.rows, vec![row(2, &["Nguyễn Thị Hường", "Xã A"])]);
@@ -419,15 +320,9 @@ fn windows_1258_csv_asks_for_utf8() {
         "Tệp CSV không phải mã UTF-8: hãy lưu lại bằng “CSV UTF-8” trong Excel (byte lỗi ở vị trí 5, dòng 1)"
     );
     // The same bytes without a telling name are still recognised as text.
-    assert!(matches!(
-        read_table(b"Nguy\xEAn,A\n", "upload"),
-        Err(SheetError::NotUtf8 { offset: 4, line: 1 })
-    ));
+    assert!(matches!(read_table(b"Nguy\xEAn,A\n", "upload"), Err(SheetError::NotUtf8 { offset: 4, line: 1 })));
     // Offsets count the byte-order mark.
-    assert!(matches!(
-        read_table(b"\xEF\xBB\xBFa,b\n\xEA", "x.csv"),
-        Err(SheetError::NotUtf8 { offset: 7, line: 2 })
-    ));
+    assert!(matches!(read_table(b"\xEF\xBB\xBFa,b\n\xEA", "x.csv"), Err(SheetError::NotUtf8 { offset: 7, line: 2 })));
 }
 
 #[test]
@@ -448,10 +343,7 @@ fn too_many_rows_are_refused() {
         text.push_str(&i.to_string());
         text.push_str(",x\n");
     }
-    assert_eq!(
-        read_table(text.as_bytes(), "a.csv"),
-        Err(SheetError::TooManyRows { limit: MAX_ROWS })
-    );
+    assert_eq!(read_table(text.as_bytes(), "a.csv"), Err(SheetError::TooManyRows { limit: MAX_ROWS }));
 }
 
 // ---------------------------------------------------------------- writing csv
@@ -460,10 +352,7 @@ fn too_many_rows_are_refused() {
 fn csv_export_has_bom_crlf_and_quotes() {
     let bytes = write_csv(
         &["Mã", "Họ và tên", "Ghi chú"],
-        &[
-            strings(&["03646", "Nguyễn \"Út\"", "a, b"]),
-            strings(&["1", " x", "dòng\nhai"]),
-        ],
+        &[strings(&["03646", "Nguyễn \"Út\"", "a, b"]), strings(&["1", " x", "dòng\nhai"])],
     );
     let text = String::from_utf8(bytes.clone()).unwrap();
     assert_eq!(
@@ -471,10 +360,7 @@ fn csv_export_has_bom_crlf_and_quotes() {
         "\u{FEFF}Mã,Họ và tên,Ghi chú\r\n03646,\"Nguyễn \"\"Út\"\"\",\"a, b\"\r\n1,\" x\",\"dòng\nhai\"\r\n"
     );
     let table = read_table(&bytes, "x.csv").unwrap();
-    assert_eq!(
-        table.rows[0].cells,
-        strings(&["03646", "Nguyễn \"Út\"", "a, b"])
-    );
+    assert_eq!(table.rows[0].cells, strings(&["03646", "Nguyễn \"Út\"", "a, b"]));
     assert_eq!(table.rows[1], row(3, &["1", "x", "dòng hai"]));
 }
 
@@ -484,10 +370,7 @@ fn write_table_dispatches_on_format() {
     let csv = write_table(Format::Csv, "s", Some("t"), &["a", "b"], &rows).unwrap();
     assert_eq!(csv, write_csv(&["a", "b"], &rows));
     let xlsx = write_table(Format::Xlsx, "s", Some("t"), &["a", "b"], &rows).unwrap();
-    assert_eq!(
-        read_table(&xlsx, "").unwrap().rows,
-        vec![row(3, &["1", "2"])]
-    );
+    assert_eq!(read_table(&xlsx, "").unwrap().rows, vec![row(3, &["1", "2"])]);
     assert_eq!(Format::Xlsx.extension(), "xlsx");
     assert!(Format::Csv.content_type().starts_with("text/csv"));
 }
@@ -506,44 +389,20 @@ fn empty_files_are_empty() {
 #[test]
 fn other_files_are_not_spreadsheets() {
     let pdf = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
-    assert_eq!(
-        read_table(pdf, "bao-cao.xlsx"),
-        Err(SheetError::NotSpreadsheet)
-    );
-    assert_eq!(
-        read_table(pdf, "bao-cao.csv"),
-        Err(SheetError::NotSpreadsheet)
-    );
+    assert_eq!(read_table(pdf, "bao-cao.xlsx"), Err(SheetError::NotSpreadsheet));
+    assert_eq!(read_table(pdf, "bao-cao.csv"), Err(SheetError::NotSpreadsheet));
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
     assert_eq!(read_table(png, "anh.xlsx"), Err(SheetError::NotSpreadsheet));
     let garbage = noise(7, 4096);
-    assert_eq!(
-        read_table(&garbage, "x.xlsx"),
-        Err(SheetError::NotSpreadsheet)
-    );
+    assert_eq!(read_table(&garbage, "x.xlsx"), Err(SheetError::NotSpreadsheet));
     let docx = zip(&[
-        (
-            "[Content_Types].xml",
-            b"<?xml version=\"1.0\"?><Types/>".as_slice(),
-        ),
-        (
-            "word/document.xml",
-            b"<?xml version=\"1.0\"?><document/>".as_slice(),
-        ),
+        ("[Content_Types].xml", b"<?xml version=\"1.0\"?><Types/>".as_slice()),
+        ("word/document.xml", b"<?xml version=\"1.0\"?><document/>".as_slice()),
     ]);
-    assert_eq!(
-        read_table(&docx, "hoso.xlsx"),
-        Err(SheetError::NotSpreadsheet)
-    );
+    assert_eq!(read_table(&docx, "hoso.xlsx"), Err(SheetError::NotSpreadsheet));
     let empty_zip = zip(&[]);
-    assert_eq!(
-        read_table(&empty_zip, "a.xlsx"),
-        Err(SheetError::NotSpreadsheet)
-    );
-    assert_eq!(
-        SheetError::NotSpreadsheet.to_string(),
-        "Tệp không phải bảng tính Excel (.xlsx) hay CSV"
-    );
+    assert_eq!(read_table(&empty_zip, "a.xlsx"), Err(SheetError::NotSpreadsheet));
+    assert_eq!(SheetError::NotSpreadsheet.to_string(), "Tệp không phải bảng tính Excel (.xlsx) hay CSV");
 }
 
 #[test]
@@ -563,10 +422,7 @@ fn a_truncated_xlsx_is_an_error() {
 
 #[test]
 fn a_zip_with_a_broken_workbook_is_unreadable() {
-    let bytes = zip(&[(
-        "xl/workbook.xml",
-        b"<workbook><sheets><sheet name=".as_slice(),
-    )]);
+    let bytes = zip(&[("xl/workbook.xml", b"<workbook><sheets><sheet name=".as_slice())]);
     assert!(read_table(&bytes, "a.xlsx").is_err());
 }
 
@@ -592,13 +448,7 @@ fn no_input_makes_reading_panic() {
             corrupted[at] ^= b | 1;
         }
         inputs.push(corrupted);
-        for prefix in [
-            &b"PK\x03\x04"[..],
-            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-            b"\xFF\xFE",
-            b"\xEF\xBB\xBF",
-            b"",
-        ] {
+        for prefix in [&b"PK\x03\x04"[..], b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", b"\xFF\xFE", b"\xEF\xBB\xBF", b""] {
             let mut bytes = prefix.to_vec();
             bytes.extend(noise(seed, (seed as usize * 131) % 3000));
             inputs.push(bytes);
@@ -615,10 +465,8 @@ fn no_input_makes_reading_panic() {
 
 #[test]
 fn columns_are_found_ignoring_diacritics_case_and_separators() {
-    let table = Table {
-        headers: strings(&["STT", "Họ và tên", "Ngày sinh", "Đơn vị", "full_name"]),
-        rows: vec![],
-    };
+    let table =
+        Table { headers: strings(&["STT", "Họ và tên", "Ngày sinh", "Đơn vị", "full_name"]), rows: vec![] };
     assert_eq!(table.column(&["ho va ten"]), Some(1));
     assert_eq!(table.column(&["HỌ VÀ TÊN"]), Some(1));
     assert_eq!(table.column(&["ho_va_ten"]), Some(1));
@@ -628,10 +476,7 @@ fn columns_are_found_ignoring_diacritics_case_and_separators() {
     assert_eq!(table.column(&["Họ tên", "ho va ten", "full_name"]), Some(1));
     assert_eq!(table.column(&["", "email"]), None);
 
-    let english = Table {
-        headers: strings(&["ID", "Full name"]),
-        rows: vec![],
-    };
+    let english = Table { headers: strings(&["ID", "Full name"]), rows: vec![] };
     assert_eq!(english.column(&["Họ và tên", "full_name"]), Some(1));
 }
 

@@ -1,8 +1,6 @@
 //! Writing `.xlsx` and `.csv` downloads.
 
-use rust_xlsxwriter::{
-    Color, Format as CellFormat, FormatAlign, FormatBorder, Workbook, XlsxError,
-};
+use rust_xlsxwriter::{Color, Format as CellFormat, FormatAlign, FormatBorder, Workbook, XlsxError};
 use tdkt_domain::text::clean;
 
 use crate::{Format, SheetError};
@@ -46,25 +44,15 @@ pub fn write_xlsx(
             "Excel chỉ chứa được {MAX_SHEET_ROWS} dòng; hãy xuất ra CSV hoặc lọc bớt"
         )));
     }
-    let columns = rows
-        .iter()
-        .map(Vec::len)
-        .chain([headers.len()])
-        .max()
-        .unwrap_or(0);
+    let columns = rows.iter().map(Vec::len).chain([headers.len()]).max().unwrap_or(0);
     if columns > MAX_SHEET_COLUMNS {
-        return Err(SheetError::Write(format!(
-            "Excel chỉ chứa được {MAX_SHEET_COLUMNS} cột"
-        )));
+        return Err(SheetError::Write(format!("Excel chỉ chứa được {MAX_SHEET_COLUMNS} cột")));
     }
     let too_long = |s: &str| s.len() > MAX_CELL_CHARS && s.chars().count() > MAX_CELL_CHARS;
     if headers.iter().any(|h| too_long(h)) || rows.iter().flatten().any(|c| too_long(c)) {
-        return Err(SheetError::Write(format!(
-            "có ô dài quá {MAX_CELL_CHARS} ký tự, Excel không chứa được"
-        )));
+        return Err(SheetError::Write(format!("có ô dài quá {MAX_CELL_CHARS} ký tự, Excel không chứa được")));
     }
-    build_xlsx(sheet_name, title, headers, rows, columns)
-        .map_err(|e| SheetError::Write(e.to_string()))
+    build_xlsx(sheet_name, title, headers, rows, columns).map_err(|e| SheetError::Write(e.to_string()))
 }
 
 fn build_xlsx(
@@ -74,9 +62,7 @@ fn build_xlsx(
     rows: &[Vec<String>],
     columns: usize,
 ) -> Result<Vec<u8>, XlsxError> {
-    let base = CellFormat::new()
-        .set_font_name(FONT)
-        .set_font_size(FONT_SIZE);
+    let base = CellFormat::new().set_font_name(FONT).set_font_size(FONT_SIZE);
     let title_format = base
         .clone()
         .set_bold()
@@ -91,10 +77,7 @@ fn build_xlsx(
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter)
         .set_text_wrap();
-    let cell_format = base
-        .clone()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Top);
+    let cell_format = base.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::Top);
     let wrap_format = cell_format.clone().set_text_wrap();
 
     let mut workbook = Workbook::new();
@@ -121,11 +104,7 @@ fn build_xlsx(
     for (r, row) in rows.iter().enumerate() {
         let r = header_row + 1 + row_num(r);
         for c in 0..row.len().max(headers.len()) {
-            let format = if widths.get(c).is_some_and(|w| w.wraps) {
-                &wrap_format
-            } else {
-                &cell_format
-            };
+            let format = if widths.get(c).is_some_and(|w| w.wraps) { &wrap_format } else { &cell_format };
             match row.get(c).filter(|v| !v.is_empty()) {
                 Some(value) => sheet.write_string_with_format(r, col_num(c), value, format)?,
                 None => sheet.write_blank(r, col_num(c), format)?,
@@ -137,12 +116,7 @@ fn build_xlsx(
     }
     if !headers.is_empty() {
         sheet.set_freeze_panes(header_row + 1, 0)?;
-        sheet.autofilter(
-            header_row,
-            0,
-            header_row + row_num(rows.len()),
-            last_header_col,
-        )?;
+        sheet.autofilter(header_row, 0, header_row + row_num(rows.len()), last_header_col)?;
     }
     workbook.save_to_buffer()
 }
@@ -169,10 +143,7 @@ fn column_widths(headers: &[&str], rows: &[Vec<String>], columns: usize) -> Vec<
         .into_iter()
         .map(|n| {
             let chars = n + 2.0;
-            Width {
-                chars: chars.clamp(MIN_WIDTH, MAX_WIDTH),
-                wraps: chars > MAX_WIDTH,
-            }
+            Width { chars: chars.clamp(MIN_WIDTH, MAX_WIDTH), wraps: chars > MAX_WIDTH }
         })
         .collect()
 }
@@ -180,27 +151,11 @@ fn column_widths(headers: &[&str], rows: &[Vec<String>], columns: usize) -> Vec<
 /// Makes a worksheet name Excel accepts: no `[]:*?/\`, no leading or trailing apostrophe, at
 /// most 31 characters, not empty and not the reserved `History`.
 fn sheet_title(name: &str) -> String {
-    let replaced: String = clean(name)
-        .chars()
-        .map(|c| {
-            if "[]:*?/\\".contains(c) || c.is_control() {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let truncated: String = replaced
-        .trim_matches('\'')
-        .chars()
-        .take(MAX_SHEET_NAME_CHARS)
-        .collect();
+    let replaced: String =
+        clean(name).chars().map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '-' } else { c }).collect();
+    let truncated: String = replaced.trim_matches('\'').chars().take(MAX_SHEET_NAME_CHARS).collect();
     let name = truncated.trim_end_matches('\'').trim();
-    if name.is_empty() || name.eq_ignore_ascii_case("history") {
-        "Danh sách".to_owned()
-    } else {
-        name.to_owned()
-    }
+    if name.is_empty() || name.eq_ignore_ascii_case("history") { "Danh sách".to_owned() } else { name.to_owned() }
 }
 
 /// Converts a column index already checked against Excel's limit.

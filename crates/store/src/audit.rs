@@ -9,9 +9,9 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, 
 use serde::Serialize;
 use tdkt_domain::audit::{AuditFields, BrokenLink, GENESIS, StoredEntry, chain_hash, verify_chain};
 
+use crate::Page;
 use crate::db::{Db, now_text, stmt};
 use crate::error::{StoreError, StoreResult};
-use crate::Page;
 
 /// Who is acting: a user, or the system itself (the CLI, the demo loader).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,10 +52,11 @@ impl Db {
         let tx = self.conn.begin().await?;
         // Take the lock before reading anything, so no other writer can slip in between.
         tx.execute_unprepared("UPDATE audit_head SET last_seq = last_seq WHERE id = 1").await?;
-        let head = Head::find_by_statement(stmt(backend, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", vec![]))
-            .one(&tx)
-            .await?
-            .ok_or(StoreError::NotFound("đầu chuỗi nhật ký"))?;
+        let head =
+            Head::find_by_statement(stmt(backend, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", vec![]))
+                .one(&tx)
+                .await?
+                .ok_or(StoreError::NotFound("đầu chuỗi nhật ký"))?;
         Ok(WriteTx {
             tx,
             actor: actor.clone(),
@@ -215,7 +216,8 @@ pub async fn list(db: &Db, filter: &AuditFilter, page: u64, per_page: u64) -> St
         vals.push(o.to_string().into());
     }
     let wh = wh.join(" AND ");
-    let total = crate::org::count(&db.conn, &format!("SELECT COUNT(*) AS n FROM audit_log WHERE {wh}"), vals.clone()).await?;
+    let total =
+        crate::org::count(&db.conn, &format!("SELECT COUNT(*) AS n FROM audit_log WHERE {wh}"), vals.clone()).await?;
     let mut v = vals;
     v.push((per_page as i64).into());
     v.push((((page.max(1) - 1) * per_page) as i64).into());
@@ -270,10 +272,11 @@ pub async fn verify(db: &Db) -> StoreResult<Result<Verified, BrokenLink>> {
         count += entries.len() as u64;
         after = entries.last().map(|e| e.fields.seq).unwrap_or(after);
     }
-    let head = Head::find_by_statement(stmt(backend, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", vec![]))
-        .one(&db.conn)
-        .await?
-        .ok_or(StoreError::NotFound("đầu chuỗi nhật ký"))?;
+    let head =
+        Head::find_by_statement(stmt(backend, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", vec![]))
+            .one(&db.conn)
+            .await?
+            .ok_or(StoreError::NotFound("đầu chuỗi nhật ký"))?;
     if head.last_seq != after || head.last_hash != prev {
         return Ok(Err(BrokenLink {
             seq: head.last_seq.max(after),

@@ -60,9 +60,8 @@ impl Db {
             if let Some(parent) = Path::new(&path).parent()
                 && !parent.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    StoreError::Other(format!("không tạo được thư mục {}: {e}", parent.display()))
-                })?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Other(format!("không tạo được thư mục {}: {e}", parent.display())))?;
             }
             if !url.contains("mode=") {
                 url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });

@@ -60,7 +60,11 @@ pub async fn import_units(
             }
         };
         if let Some((_, first)) = seen.iter().find(|(c, _)| *c == input.code) {
-            errors.push(RowError { row: *row, field: "code".into(), message: format!("Mã “{}” trùng với dòng {first}", input.code) });
+            errors.push(RowError {
+                row: *row,
+                field: "code".into(),
+                message: format!("Mã “{}” trùng với dòng {first}", input.code),
+            });
             continue;
         }
         seen.push((input.code.clone(), *row));
@@ -68,13 +72,21 @@ pub async fn import_units(
             && let Some(parent) = org::find_unit_by_code(&w.tx, pc).await?
             && !can_edit(&parent.path)
         {
-            errors.push(RowError { row: *row, field: "parent_code".into(), message: format!("Không có quyền thêm, sửa đơn vị thuộc “{}”", parent.name) });
+            errors.push(RowError {
+                row: *row,
+                field: "parent_code".into(),
+                message: format!("Không có quyền thêm, sửa đơn vị thuộc “{}”", parent.name),
+            });
             continue;
         }
         let existing = org::find_unit_by_code(&w.tx, &input.code).await?;
         let result = match &existing {
             Some(u) if !can_edit(&u.path) => {
-                errors.push(RowError { row: *row, field: "code".into(), message: format!("Không có quyền sửa đơn vị “{}”", u.name) });
+                errors.push(RowError {
+                    row: *row,
+                    field: "code".into(),
+                    message: format!("Không có quyền sửa đơn vị “{}”", u.name),
+                });
                 continue;
             }
             Some(u) => org::update_unit(w, u.id, &input).await.map(|_| report.updated += 1),
@@ -117,17 +129,29 @@ pub async fn import_people(
                     u
                 }
                 None => {
-                    errors.push(RowError { row: *row, field: "unit_code".into(), message: format!("Không có đơn vị mã “{}”", input.unit_code) });
+                    errors.push(RowError {
+                        row: *row,
+                        field: "unit_code".into(),
+                        message: format!("Không có đơn vị mã “{}”", input.unit_code),
+                    });
                     continue;
                 }
             },
         };
         if unit.active_to.is_some() {
-            errors.push(RowError { row: *row, field: "unit_code".into(), message: format!("Đơn vị “{}” đã ngừng hoạt động", unit.name) });
+            errors.push(RowError {
+                row: *row,
+                field: "unit_code".into(),
+                message: format!("Đơn vị “{}” đã ngừng hoạt động", unit.name),
+            });
             continue;
         }
         if !can_edit(&unit.path) {
-            errors.push(RowError { row: *row, field: "unit_code".into(), message: format!("Không có quyền thêm, sửa cán bộ của “{}”", unit.name) });
+            errors.push(RowError {
+                row: *row,
+                field: "unit_code".into(),
+                message: format!("Không có quyền thêm, sửa cán bộ của “{}”", unit.name),
+            });
             continue;
         }
         let id = id.trim();
@@ -138,17 +162,27 @@ pub async fn import_people(
                 Ok(pid) => match org::get_person(&w.tx, pid).await {
                     Ok(p) if can_edit(&p.unit_path) => Some(pid),
                     Ok(_) => {
-                        errors.push(RowError { row: *row, field: "id".into(), message: "Không có quyền sửa người này".into() });
+                        errors.push(RowError {
+                            row: *row,
+                            field: "id".into(),
+                            message: "Không có quyền sửa người này".into(),
+                        });
                         continue;
                     }
                     Err(StoreError::NotFound(_)) => {
-                        errors.push(RowError { row: *row, field: "id".into(), message: format!("Không có người mã hệ thống {pid}") });
+                        errors.push(RowError {
+                            row: *row,
+                            field: "id".into(),
+                            message: format!("Không có người mã hệ thống {pid}"),
+                        });
                         continue;
                     }
                     Err(e) => return Err(e),
                 },
                 Err(_) => {
-                    errors.push(RowError { row: *row, field: "id".into(), message: "Mã hệ thống phải là số".into() });
+                    errors.push(RowError {
+                        row: *row, field: "id".into(), message: "Mã hệ thống phải là số".into()
+                    });
                     continue;
                 }
             }

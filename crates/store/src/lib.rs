@@ -9,8 +9,8 @@
 
 pub mod audit;
 pub mod db;
-pub mod import;
 pub mod error;
+pub mod import;
 pub mod migrate;
 pub mod org;
 pub mod users;

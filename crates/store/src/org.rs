@@ -9,10 +9,10 @@ use tdkt_domain::org::{
 };
 use tdkt_domain::text;
 
+use crate::Page;
 use crate::audit::WriteTx;
 use crate::db::{Db, like_escape, now_text, stmt};
 use crate::error::{StoreError, StoreResult};
-use crate::Page;
 
 #[derive(FromQueryResult)]
 struct Count {
@@ -226,7 +226,10 @@ async fn resolve_parent(w: &WriteTx, input: &UnitInput) -> StoreResult<Option<Un
         None => {
             let roots = count(&w.tx, "SELECT COUNT(*) AS n FROM unit WHERE parent_id IS NULL", vec![]).await?;
             if roots > 0 {
-                Err(StoreError::invalid("parent_code", "Cần mã đơn vị cấp trên (chỉ đơn vị gốc của tỉnh không có cấp trên)"))
+                Err(StoreError::invalid(
+                    "parent_code",
+                    "Cần mã đơn vị cấp trên (chỉ đơn vị gốc của tỉnh không có cấp trên)",
+                ))
             } else {
                 Ok(None)
             }
@@ -284,7 +287,10 @@ pub async fn update_unit(w: &mut WriteTx, id: i64, input: &UnitInput) -> StoreRe
     if let Some(p) = &parent
         && p.path.starts_with(&current.path)
     {
-        return Err(StoreError::invalid("parent_code", "Không thể chuyển đơn vị vào dưới chính nó hoặc đơn vị cấp dưới của nó"));
+        return Err(StoreError::invalid(
+            "parent_code",
+            "Không thể chuyển đơn vị vào dưới chính nó hoặc đơn vị cấp dưới của nó",
+        ));
     }
     let mut v = unit_values(input);
     v.push(now_text().into());
@@ -368,8 +374,11 @@ pub async fn close_unit(
     )
     .await?;
     let moved = if move_people {
-        w.exec("UPDATE person SET unit_id = ?, updated_at = ? WHERE unit_id = ?", vec![successor_id.into(), now_text().into(), id.into()])
-            .await?
+        w.exec(
+            "UPDATE person SET unit_id = ?, updated_at = ? WHERE unit_id = ?",
+            vec![successor_id.into(), now_text().into(), id.into()],
+        )
+        .await?
     } else {
         0
     };
@@ -385,13 +394,27 @@ pub async fn close_unit(
 }
 
 /// Adds a lineage link without closing anything (used by imports of historical data).
-pub async fn add_lineage(w: &mut WriteTx, predecessor_id: i64, successor_id: i64, kind: LineageKind, on: NaiveDate, note: &str) -> StoreResult<()> {
+pub async fn add_lineage(
+    w: &mut WriteTx,
+    predecessor_id: i64,
+    successor_id: i64,
+    kind: LineageKind,
+    on: NaiveDate,
+    note: &str,
+) -> StoreResult<()> {
     w.exec(
         "INSERT INTO unit_lineage (predecessor_id, successor_id, kind, occurred_on, note) VALUES (?, ?, ?, ?, ?)",
         vec![predecessor_id.into(), successor_id.into(), kind.code().into(), on.into(), text::clean(note).into()],
     )
     .await?;
-    w.record("unit.lineage", "unit", Some(successor_id.to_string()), Some(successor_id), serde_json::json!({"predecessor_id": predecessor_id, "kind": kind.code(), "on": on})).await
+    w.record(
+        "unit.lineage",
+        "unit",
+        Some(successor_id.to_string()),
+        Some(successor_id),
+        serde_json::json!({"predecessor_id": predecessor_id, "kind": kind.code(), "on": on}),
+    )
+    .await
 }
 
 const LINEAGE_SQL: &str = "SELECT l.predecessor_id, p.name AS predecessor_name, l.successor_id, s.name AS successor_name, l.kind, l.occurred_on, l.note \
@@ -399,12 +422,20 @@ const LINEAGE_SQL: &str = "SELECT l.predecessor_id, p.name AS predecessor_name, 
 
 /// Links where the unit is the successor (its predecessors) and where it is the predecessor.
 pub async fn lineage_of(db: &Db, id: i64) -> StoreResult<(Vec<LineageLink>, Vec<LineageLink>)> {
-    let preds = LineageLink::find_by_statement(stmt(db.backend(), &format!("{LINEAGE_SQL} WHERE l.successor_id = ? ORDER BY l.occurred_on"), vec![id.into()]))
-        .all(&db.conn)
-        .await?;
-    let succs = LineageLink::find_by_statement(stmt(db.backend(), &format!("{LINEAGE_SQL} WHERE l.predecessor_id = ? ORDER BY l.occurred_on"), vec![id.into()]))
-        .all(&db.conn)
-        .await?;
+    let preds = LineageLink::find_by_statement(stmt(
+        db.backend(),
+        &format!("{LINEAGE_SQL} WHERE l.successor_id = ? ORDER BY l.occurred_on"),
+        vec![id.into()],
+    ))
+    .all(&db.conn)
+    .await?;
+    let succs = LineageLink::find_by_statement(stmt(
+        db.backend(),
+        &format!("{LINEAGE_SQL} WHERE l.predecessor_id = ? ORDER BY l.occurred_on"),
+        vec![id.into()],
+    ))
+    .all(&db.conn)
+    .await?;
     Ok((preds, succs))
 }
 
@@ -519,8 +550,9 @@ pub async fn search_people(db: &Db, f: &PersonFilter, page: u64, per_page: u64) 
         match_sql = "p.id IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?)".into();
         match_vals.push(phrase.into());
     }
+    let fts_used = !match_sql.is_empty();
     for t in &terms {
-        if !match_sql.is_empty() && t.chars().count() >= 3 {
+        if fts_used && t.chars().count() >= 3 {
             continue; // already required by the trigram MATCH
         }
         if !match_sql.is_empty() {
@@ -538,7 +570,9 @@ pub async fn search_people(db: &Db, f: &PersonFilter, page: u64, per_page: u64) 
     // Count at most DENSE_MATCHES + 1 rows: exact for selective searches, capped otherwise.
     let mut cv = vals.clone();
     cv.push(((DENSE_MATCHES + 1) as i64).into());
-    let total = count(&db.conn, &format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} WHERE {wh} LIMIT ?) t"), cv).await?;
+    let total =
+        count(&db.conn, &format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} WHERE {wh} LIMIT ?) t"), cv)
+            .await?;
     let capped = total > DENSE_MATCHES;
     let mut v = vals;
     v.push((per_page as i64).into());
@@ -692,7 +726,9 @@ pub struct OrgFigures {
 pub async fn figures(db: &Db, scope: &[String]) -> StoreResult<OrgFigures> {
     let mut v = vec![];
     let s = scope_sql("u.path", scope, &mut v);
-    let units = count(&db.conn, &format!("SELECT COUNT(*) AS n FROM unit u WHERE {s} AND u.active_to IS NULL"), v.clone()).await?;
+    let units =
+        count(&db.conn, &format!("SELECT COUNT(*) AS n FROM unit u WHERE {s} AND u.active_to IS NULL"), v.clone())
+            .await?;
     let base = format!("SELECT COUNT(*) AS n FROM person p JOIN unit u ON u.id = p.unit_id WHERE {s}");
     let people = count(&db.conn, &base, v.clone()).await?;
     let women = count(&db.conn, &format!("{base} AND p.gender = 'nu'"), v.clone()).await?;
@@ -728,9 +764,13 @@ const GROUP_SQL: &str = "SELECT g.id, g.code, g.name, g.kind, g.year, \
      FROM emulation_group g";
 
 pub async fn list_groups(db: &Db, year: i32) -> StoreResult<Vec<Group>> {
-    Ok(Group::find_by_statement(stmt(db.backend(), &format!("{GROUP_SQL} WHERE g.year = ? ORDER BY g.kind DESC, g.code"), vec![year.into()]))
-        .all(&db.conn)
-        .await?)
+    Ok(Group::find_by_statement(stmt(
+        db.backend(),
+        &format!("{GROUP_SQL} WHERE g.year = ? ORDER BY g.kind DESC, g.code"),
+        vec![year.into()],
+    ))
+    .all(&db.conn)
+    .await?)
 }
 
 pub async fn get_group(db: &Db, id: i64) -> StoreResult<Group> {
@@ -875,7 +915,10 @@ pub async fn create_group(w: &mut WriteTx, g: &GroupInput) -> StoreResult<i64> {
         )
         .await?;
         if clash > 0 {
-            return Err(StoreError::invalid("members", format!("{} đã thuộc một {} khác năm {}", unit.name, g.kind.label().to_lowercase(), g.year)));
+            return Err(StoreError::invalid(
+                "members",
+                format!("{} đã thuộc một {} khác năm {}", unit.name, g.kind.label().to_lowercase(), g.year),
+            ));
         }
         w.exec(
             "INSERT INTO emulation_group_member (group_id, unit_id, role) VALUES (?, ?, ?)",
@@ -913,7 +956,14 @@ pub async fn set_group_role(w: &mut WriteTx, group_id: i64, unit_id: i64, role: 
     if n == 0 {
         return Err(StoreError::NotFound("thành viên cụm, khối"));
     }
-    w.record("group.set_role", "emulation_group", Some(group_id.to_string()), Some(unit_id), serde_json::json!({"unit_id": unit_id, "role": role.code()})).await
+    w.record(
+        "group.set_role",
+        "emulation_group",
+        Some(group_id.to_string()),
+        Some(unit_id),
+        serde_json::json!({"unit_id": unit_id, "role": role.code()}),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- council
@@ -943,9 +993,13 @@ impl CouncilMember {
 }
 
 pub async fn list_councils(db: &Db) -> StoreResult<Vec<Council>> {
-    Ok(Council::find_by_statement(stmt(db.backend(), "SELECT id, name, term_start, term_end FROM council ORDER BY term_start DESC", vec![]))
-        .all(&db.conn)
-        .await?)
+    Ok(Council::find_by_statement(stmt(
+        db.backend(),
+        "SELECT id, name, term_start, term_end FROM council ORDER BY term_start DESC",
+        vec![],
+    ))
+    .all(&db.conn)
+    .await?)
 }
 
 pub async fn council_members(db: &Db, council_id: i64) -> StoreResult<Vec<CouncilMember>> {
@@ -972,18 +1026,41 @@ pub async fn create_council(w: &mut WriteTx, name: &str, term_start: i32, term_e
     .one(&w.tx)
     .await?
     .ok_or(StoreError::NotFound("hội đồng vừa tạo"))?;
-    w.record("council.create", "council", Some(row.id.to_string()), None, serde_json::json!({"name": name, "term_start": term_start, "term_end": term_end})).await?;
+    w.record(
+        "council.create",
+        "council",
+        Some(row.id.to_string()),
+        None,
+        serde_json::json!({"name": name, "term_start": term_start, "term_end": term_end}),
+    )
+    .await?;
     Ok(row.id)
 }
 
-pub async fn add_council_member(w: &mut WriteTx, council_id: i64, person_id: i64, role: CouncilRole, title: &str) -> StoreResult<()> {
+pub async fn add_council_member(
+    w: &mut WriteTx,
+    council_id: i64,
+    person_id: i64,
+    role: CouncilRole,
+    title: &str,
+) -> StoreResult<()> {
     if role == CouncilRole::Chair {
-        let chairs = count(&w.tx, "SELECT COUNT(*) AS n FROM council_member WHERE council_id = ? AND role = 'chu_tich'", vec![council_id.into()]).await?;
+        let chairs = count(
+            &w.tx,
+            "SELECT COUNT(*) AS n FROM council_member WHERE council_id = ? AND role = 'chu_tich'",
+            vec![council_id.into()],
+        )
+        .await?;
         if chairs > 0 {
             return Err(StoreError::invalid("role", "Hội đồng đã có Chủ tịch"));
         }
     }
-    let exists = count(&w.tx, "SELECT COUNT(*) AS n FROM council_member WHERE council_id = ? AND person_id = ?", vec![council_id.into(), person_id.into()]).await?;
+    let exists = count(
+        &w.tx,
+        "SELECT COUNT(*) AS n FROM council_member WHERE council_id = ? AND person_id = ?",
+        vec![council_id.into(), person_id.into()],
+    )
+    .await?;
     if exists > 0 {
         return Err(StoreError::invalid("person_id", "Người này đã là thành viên hội đồng"));
     }
@@ -992,15 +1069,31 @@ pub async fn add_council_member(w: &mut WriteTx, council_id: i64, person_id: i64
         vec![council_id.into(), person_id.into(), role.code().into(), text::clean(title).into()],
     )
     .await?;
-    w.record("council.add_member", "council", Some(council_id.to_string()), None, serde_json::json!({"person_id": person_id, "role": role.code(), "title": title})).await
+    w.record(
+        "council.add_member",
+        "council",
+        Some(council_id.to_string()),
+        None,
+        serde_json::json!({"person_id": person_id, "role": role.code(), "title": title}),
+    )
+    .await
 }
 
 pub async fn remove_council_member(w: &mut WriteTx, council_id: i64, member_id: i64) -> StoreResult<()> {
-    let n = w.exec("DELETE FROM council_member WHERE council_id = ? AND id = ?", vec![council_id.into(), member_id.into()]).await?;
+    let n = w
+        .exec("DELETE FROM council_member WHERE council_id = ? AND id = ?", vec![council_id.into(), member_id.into()])
+        .await?;
     if n == 0 {
         return Err(StoreError::NotFound("thành viên hội đồng"));
     }
-    w.record("council.remove_member", "council", Some(council_id.to_string()), None, serde_json::json!({"member_id": member_id})).await
+    w.record(
+        "council.remove_member",
+        "council",
+        Some(council_id.to_string()),
+        None,
+        serde_json::json!({"member_id": member_id}),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- meta

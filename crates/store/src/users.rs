@@ -31,9 +31,13 @@ pub fn normalise_username(s: &str) -> String {
 }
 
 pub async fn find_user(db: &Db, username: &str) -> StoreResult<Option<User>> {
-    Ok(User::find_by_statement(stmt(db.backend(), &format!("{USER_SQL} WHERE a.username = ?"), vec![normalise_username(username).into()]))
-        .one(&db.conn)
-        .await?)
+    Ok(User::find_by_statement(stmt(
+        db.backend(),
+        &format!("{USER_SQL} WHERE a.username = ?"),
+        vec![normalise_username(username).into()],
+    ))
+    .one(&db.conn)
+    .await?)
 }
 
 pub async fn get_user(db: &Db, id: i64) -> StoreResult<User> {
@@ -44,7 +48,9 @@ pub async fn get_user(db: &Db, id: i64) -> StoreResult<User> {
 }
 
 pub async fn list_users(db: &Db) -> StoreResult<Vec<User>> {
-    Ok(User::find_by_statement(stmt(db.backend(), &format!("{USER_SQL} ORDER BY a.username"), vec![])).all(&db.conn).await?)
+    Ok(User::find_by_statement(stmt(db.backend(), &format!("{USER_SQL} ORDER BY a.username"), vec![]))
+        .all(&db.conn)
+        .await?)
 }
 
 /// A new account. The password arrives already hashed (argon2id, by the web crate).
@@ -62,9 +68,13 @@ pub async fn create_user(w: &mut WriteTx, u: &NewUser<'_>) -> StoreResult<i64> {
         || username.len() > 60
         || !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        return Err(StoreError::invalid("username", "Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (tối đa 60 ký tự)"));
+        return Err(StoreError::invalid(
+            "username",
+            "Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (tối đa 60 ký tự)",
+        ));
     }
-    let exists = count(&w.tx, "SELECT COUNT(*) AS n FROM app_user WHERE username = ?", vec![username.clone().into()]).await?;
+    let exists =
+        count(&w.tx, "SELECT COUNT(*) AS n FROM app_user WHERE username = ?", vec![username.clone().into()]).await?;
     if exists > 0 {
         return Err(StoreError::invalid("username", format!("Tên đăng nhập “{username}” đã có")));
     }
@@ -87,7 +97,14 @@ pub async fn create_user(w: &mut WriteTx, u: &NewUser<'_>) -> StoreResult<i64> {
     .one(&w.tx)
     .await?
     .ok_or(StoreError::NotFound("tài khoản vừa tạo"))?;
-    w.record("user.create", "user", Some(row.id.to_string()), Some(u.unit_id), serde_json::json!({"username": username, "display_name": u.display_name})).await?;
+    w.record(
+        "user.create",
+        "user",
+        Some(row.id.to_string()),
+        Some(u.unit_id),
+        serde_json::json!({"username": username, "display_name": u.display_name}),
+    )
+    .await?;
     Ok(row.id)
 }
 
@@ -101,19 +118,40 @@ pub async fn grant_role(w: &mut WriteTx, user_id: i64, role: Role, unit_id: i64)
     if exists > 0 {
         return Err(StoreError::invalid("role", "Tài khoản đã có vai trò này ở đơn vị này"));
     }
-    w.exec("INSERT INTO user_role (user_id, role, unit_id) VALUES (?, ?, ?)", vec![user_id.into(), role.code().into(), unit_id.into()]).await?;
-    w.record("user.grant", "user", Some(user_id.to_string()), Some(unit_id), serde_json::json!({"role": role.code(), "unit_id": unit_id})).await
+    w.exec(
+        "INSERT INTO user_role (user_id, role, unit_id) VALUES (?, ?, ?)",
+        vec![user_id.into(), role.code().into(), unit_id.into()],
+    )
+    .await?;
+    w.record(
+        "user.grant",
+        "user",
+        Some(user_id.to_string()),
+        Some(unit_id),
+        serde_json::json!({"role": role.code(), "unit_id": unit_id}),
+    )
+    .await
 }
 
 pub async fn revoke_role(w: &mut WriteTx, user_id: i64, role: Role, unit_id: i64) -> StoreResult<()> {
     let n = w
-        .exec("DELETE FROM user_role WHERE user_id = ? AND role = ? AND unit_id = ?", vec![user_id.into(), role.code().into(), unit_id.into()])
+        .exec(
+            "DELETE FROM user_role WHERE user_id = ? AND role = ? AND unit_id = ?",
+            vec![user_id.into(), role.code().into(), unit_id.into()],
+        )
         .await?;
     if n == 0 {
         return Err(StoreError::NotFound("vai trò"));
     }
     w.exec("DELETE FROM session WHERE user_id = ?", vec![user_id.into()]).await?;
-    w.record("user.revoke", "user", Some(user_id.to_string()), Some(unit_id), serde_json::json!({"role": role.code(), "unit_id": unit_id})).await
+    w.record(
+        "user.revoke",
+        "user",
+        Some(user_id.to_string()),
+        Some(unit_id),
+        serde_json::json!({"role": role.code(), "unit_id": unit_id}),
+    )
+    .await
 }
 
 pub async fn set_active(w: &mut WriteTx, user_id: i64, active: bool) -> StoreResult<()> {
@@ -121,11 +159,23 @@ pub async fn set_active(w: &mut WriteTx, user_id: i64, active: bool) -> StoreRes
     if !active {
         w.exec("DELETE FROM session WHERE user_id = ?", vec![user_id.into()]).await?;
     }
-    w.record(if active { "user.enable" } else { "user.disable" }, "user", Some(user_id.to_string()), None, serde_json::json!({})).await
+    w.record(
+        if active { "user.enable" } else { "user.disable" },
+        "user",
+        Some(user_id.to_string()),
+        None,
+        serde_json::json!({}),
+    )
+    .await
 }
 
 /// Replaces the password hash and ends every other session of the user.
-pub async fn set_password(w: &mut WriteTx, user_id: i64, password_hash: &str, keep_session: Option<&str>) -> StoreResult<()> {
+pub async fn set_password(
+    w: &mut WriteTx,
+    user_id: i64,
+    password_hash: &str,
+    keep_session: Option<&str>,
+) -> StoreResult<()> {
     w.exec(
         "UPDATE app_user SET password_hash = ?, password_changed_at = ? WHERE id = ?",
         vec![password_hash.into(), now_text().into(), user_id.into()],
@@ -197,7 +247,11 @@ pub async fn find_session(db: &Db, id: &str) -> StoreResult<Option<Session>> {
 pub async fn touch_session(db: &Db, id: &str, expires_at: &str) -> StoreResult<()> {
     use sea_orm::ConnectionTrait;
     db.conn
-        .execute_raw(stmt(db.backend(), "UPDATE session SET last_seen_at = ?, expires_at = ? WHERE id = ?", vec![now_text().into(), expires_at.into(), id.into()]))
+        .execute_raw(stmt(
+            db.backend(),
+            "UPDATE session SET last_seen_at = ?, expires_at = ? WHERE id = ?",
+            vec![now_text().into(), expires_at.into(), id.into()],
+        ))
         .await?;
     Ok(())
 }
@@ -210,8 +264,12 @@ pub async fn delete_session(w: &WriteTx, id: &str) -> StoreResult<()> {
 /// Removes expired sessions and old failure records.
 pub async fn purge_expired(db: &Db, failures_before: &str) -> StoreResult<()> {
     use sea_orm::ConnectionTrait;
-    db.conn.execute_raw(stmt(db.backend(), "DELETE FROM session WHERE expires_at <= ?", vec![now_text().into()])).await?;
-    db.conn.execute_raw(stmt(db.backend(), "DELETE FROM login_failure WHERE at < ?", vec![failures_before.into()])).await?;
+    db.conn
+        .execute_raw(stmt(db.backend(), "DELETE FROM session WHERE expires_at <= ?", vec![now_text().into()]))
+        .await?;
+    db.conn
+        .execute_raw(stmt(db.backend(), "DELETE FROM login_failure WHERE at < ?", vec![failures_before.into()]))
+        .await?;
     Ok(())
 }
 
@@ -237,14 +295,23 @@ pub async fn login_failures_since(db: &Db, username: &str, client: &str, since: 
         vec![normalise_username(username).into(), since.into()],
     )
     .await?;
-    let by_client = count(&db.conn, "SELECT COUNT(*) AS n FROM login_failure WHERE client = ? AND at > ?", vec![client.into(), since.into()]).await?;
+    let by_client = count(
+        &db.conn,
+        "SELECT COUNT(*) AS n FROM login_failure WHERE client = ? AND at > ?",
+        vec![client.into(), since.into()],
+    )
+    .await?;
     Ok((by_user, by_client))
 }
 
 pub async fn clear_login_failures(db: &Db, username: &str) -> StoreResult<()> {
     use sea_orm::ConnectionTrait;
     db.conn
-        .execute_raw(stmt(db.backend(), "DELETE FROM login_failure WHERE username = ?", vec![normalise_username(username).into()]))
+        .execute_raw(stmt(
+            db.backend(),
+            "DELETE FROM login_failure WHERE username = ?",
+            vec![normalise_username(username).into()],
+        ))
         .await?;
     Ok(())
 }

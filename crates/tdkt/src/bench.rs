@@ -42,7 +42,18 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     let province = tdkt_demo::province(2_000, 1);
     let mut w = db.write(&Actor::system("tdkt bench")).await?;
     for u in &province.units {
-        org::create_unit(&mut w, &UnitInput { code: u.code.clone(), name: u.name.clone(), kind: u.kind, parent_code: u.parent_code.clone(), active_from: u.active_from, active_to: u.active_to }).await?;
+        org::create_unit(
+            &mut w,
+            &UnitInput {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                kind: u.kind,
+                parent_code: u.parent_code.clone(),
+                active_from: u.active_from,
+                active_to: u.active_to,
+            },
+        )
+        .await?;
     }
     w.commit().await?;
     let active: Vec<String> = province.units.iter().filter(|u| u.active_to.is_none()).map(|u| u.code.clone()).collect();
@@ -62,7 +73,16 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
             names.push(s.full_name.clone());
         }
         batch.push((
-            PersonInput { full_name: s.full_name, gender: s.gender, birth_date: Some(s.birth_date), ethnicity: s.ethnicity, unit_code: s.unit_code.clone(), position: s.position, leadership: s.leadership, recruited_on: Some(s.recruited_on) },
+            PersonInput {
+                full_name: s.full_name,
+                gender: s.gender,
+                birth_date: Some(s.birth_date),
+                ethnicity: s.ethnicity,
+                unit_code: s.unit_code.clone(),
+                position: s.position,
+                leadership: s.leadership,
+                recruited_on: Some(s.recruited_on),
+            },
             ids[&s.unit_code],
         ));
         if batch.len() == 20_000 {
@@ -91,7 +111,9 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         let q = match i % 4 {
             0 => folded.clone(),
             1 => words.last().copied().unwrap_or_default().to_string(),
-            2 => format!("{} {}", words.first().copied().unwrap_or_default(), words.last().copied().unwrap_or_default()),
+            2 => {
+                format!("{} {}", words.first().copied().unwrap_or_default(), words.last().copied().unwrap_or_default())
+            }
             _ => words.last().map(|w| w.chars().take(4).collect()).unwrap_or_default(),
         };
         mix.push((["full name", "given name", "family + given", "prefix"][i % 4].to_string(), q));
@@ -101,7 +123,13 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     for i in 0..*queries {
         let (kind, q) = &mix[i % mix.len()];
         let t = Instant::now();
-        let r = org::search_people(&db, &PersonFilter { q: Some(q.clone()), scope: scope.clone(), ..Default::default() }, 1, 50).await?;
+        let r = org::search_people(
+            &db,
+            &PersonFilter { q: Some(q.clone()), scope: scope.clone(), ..Default::default() },
+            1,
+            50,
+        )
+        .await?;
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         if r.items.is_empty() && kind == "full name" {
             anyhow::bail!("tìm “{q}” không thấy ai");
@@ -111,7 +139,14 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     let report = |label: &str, mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
-        println!("{label:<16} n={:<4} p50={:>7.2} ms  p95={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms", v.len(), p(0.5), p(0.95), p(0.99), p(1.0));
+        println!(
+            "{label:<16} n={:<4} p50={:>7.2} ms  p95={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms",
+            v.len(),
+            p(0.5),
+            p(0.95),
+            p(0.99),
+            p(1.0)
+        );
     };
     for kind in ["full name", "given name", "family + given", "prefix"] {
         report(kind, times.iter().filter(|(k, _)| k == kind).map(|(_, t)| *t).collect());

@@ -114,10 +114,16 @@ pub fn main() -> ExitCode {
 }
 
 fn load_config(cli: &Cli, addr: Option<String>) -> anyhow::Result<Config> {
-    let file = cli.config.clone().or_else(|| std::path::Path::new("tdkt.toml").exists().then(|| "tdkt.toml".to_string()));
+    let file =
+        cli.config.clone().or_else(|| std::path::Path::new("tdkt.toml").exists().then(|| "tdkt.toml".to_string()));
     let env = |k: &str| std::env::var(k).ok();
-    Config::load(Sources { file: file.as_deref(), env: &env, addr_flag: addr, database_url_flag: cli.database_url.clone() })
-        .map_err(anyhow::Error::msg)
+    Config::load(Sources {
+        file: file.as_deref(),
+        env: &env,
+        addr_flag: addr,
+        database_url_flag: cli.database_url.clone(),
+    })
+    .map_err(anyhow::Error::msg)
 }
 
 async fn open(config: &Config) -> anyhow::Result<Db> {
@@ -131,7 +137,10 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
 
 fn init_logging(filter: &str) {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(filter)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -183,7 +192,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 tdkt_store::org::meta_get(&db.conn, "demo").await?.is_some()
             };
-            let listener = tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("không mở được cổng {}", config.addr))?;
+            let listener = tokio::net::TcpListener::bind(&config.addr)
+                .await
+                .with_context(|| format!("không mở được cổng {}", config.addr))?;
             let url = format!("http://{}", listener.local_addr()?);
             println!("tdkt đang chạy tại {url}  (cơ sở dữ liệu: {})", tdkt_store::db::redact(&config.database_url));
             if is_demo {
@@ -196,14 +207,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(UserCmd::Add { username, name, unit, role }) => {
             let db = open(&config).await?;
             let role = Role::parse(role).with_context(|| format!("vai trò “{role}” không hợp lệ"))?;
-            let unit = tdkt_store::org::find_unit_by_code(&db.conn, unit).await?.with_context(|| format!("không có đơn vị mã “{unit}”"))?;
-            let pw = std::env::var("TDKT_NEW_PASSWORD").context("đặt mật khẩu trong biến môi trường TDKT_NEW_PASSWORD")?;
+            let unit = tdkt_store::org::find_unit_by_code(&db.conn, unit)
+                .await?
+                .with_context(|| format!("không có đơn vị mã “{unit}”"))?;
+            let pw =
+                std::env::var("TDKT_NEW_PASSWORD").context("đặt mật khẩu trong biến môi trường TDKT_NEW_PASSWORD")?;
             tdkt_web::password::check_strength(&pw, username).map_err(anyhow::Error::msg)?;
             let hash = tdkt_web::password::hash(&pw).map_err(anyhow::Error::msg)?;
             let mut w = db.write(&Actor::system("tdkt user add")).await?;
             let id = tdkt_store::users::create_user(
                 &mut w,
-                &tdkt_store::users::NewUser { username, display_name: name, password_hash: &hash, unit_id: unit.id, person_id: None },
+                &tdkt_store::users::NewUser {
+                    username,
+                    display_name: name,
+                    password_hash: &hash,
+                    unit_id: unit.id,
+                    person_id: None,
+                },
             )
             .await?;
             tdkt_store::users::grant_role(&mut w, id, role, unit.id).await?;
@@ -258,7 +278,10 @@ async fn import(config: &Config, what: &str, file: &str) -> anyhow::Result<ExitC
     let table = tdkt_sheets::read_table(&bytes, file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let total = table.rows.len() as u64;
     let pb = ProgressBar::new(total);
-    pb.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} dòng ({eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} dòng ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     pb.set_message("Đang kiểm tra và ghi");
     let progress = |n: u64| pb.set_position(n);
     let all = |_: &str| true;
@@ -271,7 +294,8 @@ async fn import(config: &Config, what: &str, file: &str) -> anyhow::Result<ExitC
         "people" => {
             let rows = tdkt_sheets::org::person_rows(&table).map_err(anyhow::Error::msg)?;
             (
-                tdkt_store::import::import_people(&mut w, &rows, chrono::Utc::now().date_naive(), &all, &progress).await?,
+                tdkt_store::import::import_people(&mut w, &rows, chrono::Utc::now().date_naive(), &all, &progress)
+                    .await?,
                 tdkt_sheets::org::PERSON_COLUMNS,
             )
         }
@@ -280,7 +304,14 @@ async fn import(config: &Config, what: &str, file: &str) -> anyhow::Result<ExitC
     pb.finish_and_clear();
     match outcome {
         Ok(r) if r.created + r.updated > 0 => {
-            w.record("import.cli", what, None, None, serde_json::json!({"file": file, "created": r.created, "updated": r.updated})).await?;
+            w.record(
+                "import.cli",
+                what,
+                None,
+                None,
+                serde_json::json!({"file": file, "created": r.created, "updated": r.updated}),
+            )
+            .await?;
             w.commit().await?;
             println!("Đã nhập {file}: thêm mới {}, cập nhật {}.", r.created, r.updated);
             Ok(ExitCode::SUCCESS)

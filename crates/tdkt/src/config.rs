@@ -54,7 +54,8 @@ impl Config {
     pub fn load(src: Sources<'_>) -> Result<Config, String> {
         let mut c = match src.file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("Không đọc được tệp cấu hình {path}: {e}"))?;
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| format!("Không đọc được tệp cấu hình {path}: {e}"))?;
                 toml::from_str(&text).map_err(|e| format!("Tệp cấu hình {path} không hợp lệ: {e}"))?
             }
             None => Config::default(),
@@ -159,7 +160,14 @@ impl Config {
              # Minutes of inactivity before a session ends (TDKT_SESSION_MINUTES).\nsession_minutes = {}\n\n\
              # Largest upload accepted, in MiB (TDKT_MAX_UPLOAD_MB).\nmax_upload_mb = {}\n\n\
              # Log filter, as RUST_LOG (TDKT_LOG).\nlog = \"{}\"\n",
-            d.addr, d.database_url, d.province, d.current_year, d.secure_cookies, d.session_minutes, d.max_upload_mb, d.log
+            d.addr,
+            d.database_url,
+            d.province,
+            d.current_year,
+            d.secure_cookies,
+            d.session_minutes,
+            d.max_upload_mb,
+            d.log
         )
     }
 }
@@ -188,10 +196,17 @@ mod tests {
         let file = dir.join("t.toml");
         std::fs::write(&file, "addr = \"127.0.0.1:9000\"\nprovince = \"Lào Cai\"\n").expect("write");
         let env = |k: &str| (k == "TDKT_ADDR").then(|| "127.0.0.1:9100".to_string());
-        let c = Config::load(Sources { file: file.to_str(), env: &env, addr_flag: None, database_url_flag: None }).expect("loads");
+        let c = Config::load(Sources { file: file.to_str(), env: &env, addr_flag: None, database_url_flag: None })
+            .expect("loads");
         assert_eq!(c.addr, "127.0.0.1:9100", "environment beats the file");
         assert_eq!(c.province, "Lào Cai", "file beats defaults");
-        let c = Config::load(Sources { file: file.to_str(), env: &env, addr_flag: Some("127.0.0.1:9200".into()), database_url_flag: None }).expect("loads");
+        let c = Config::load(Sources {
+            file: file.to_str(),
+            env: &env,
+            addr_flag: Some("127.0.0.1:9200".into()),
+            database_url_flag: None,
+        })
+        .expect("loads");
         assert_eq!(c.addr, "127.0.0.1:9200", "flags beat the environment");
     }
 
@@ -202,14 +217,18 @@ mod tests {
             "TDKT_DATABASE_URL" => Some("mysql://x".to_string()),
             _ => None,
         };
-        let e = Config::load(Sources { file: None, env: &env, addr_flag: None, database_url_flag: None }).expect_err("invalid");
+        let e = Config::load(Sources { file: None, env: &env, addr_flag: None, database_url_flag: None })
+            .expect_err("invalid");
         assert!(e.contains("addr:") && e.contains("database_url:"), "{e}");
         let env = |k: &str| (k == "TDKT_SESSION_MINUTES").then(|| "abc".to_string());
-        let e = Config::load(Sources { file: None, env: &env, addr_flag: None, database_url_flag: None }).expect_err("invalid");
+        let e = Config::load(Sources { file: None, env: &env, addr_flag: None, database_url_flag: None })
+            .expect_err("invalid");
         assert!(e.contains("TDKT_SESSION_MINUTES"), "{e}");
         let unknown = std::env::temp_dir().join(format!("tdkt-cfg-u-{}.toml", std::process::id()));
         std::fs::write(&unknown, "adress = \"x\"\n").expect("write");
-        let e = Config::load(Sources { file: unknown.to_str(), env: &no_env, addr_flag: None, database_url_flag: None }).expect_err("unknown key");
+        let e =
+            Config::load(Sources { file: unknown.to_str(), env: &no_env, addr_flag: None, database_url_flag: None })
+                .expect_err("unknown key");
         assert!(e.contains("adress"), "{e}");
     }
 

@@ -99,7 +99,11 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
                 (c.clone(), role)
             })
             .collect();
-        org::create_group(&mut w, &GroupInput { code: g.code.clone(), name: g.name.clone(), kind: g.kind, year: g.year, members }).await?;
+        org::create_group(
+            &mut w,
+            &GroupInput { code: g.code.clone(), name: g.name.clone(), kind: g.kind, year: g.year, members },
+        )
+        .await?;
     }
     let person_ids = person_ids_in_order(&w).await?;
     let council_id = org::create_council(&mut w, &p.council.name, p.council.term_start, p.council.term_end).await?;
@@ -109,14 +113,23 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
     progress("tài khoản");
     for (username, display, home, grants) in DEMO_USERS {
         let hash = tdkt_web::password::hash(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
-        let id = users::create_user(&mut w, &NewUser { username, display_name: display, password_hash: &hash, unit_id: ids[*home], person_id: None }).await?;
+        let id = users::create_user(
+            &mut w,
+            &NewUser { username, display_name: display, password_hash: &hash, unit_id: ids[*home], person_id: None },
+        )
+        .await?;
         for (role, unit) in *grants {
             users::grant_role(&mut w, id, *role, ids[*unit]).await?;
         }
     }
     org::meta_set(&w, "demo", "Sơn La").await?;
     w.commit().await?;
-    Ok(Summary { units: p.units.len(), people: inserted, groups: p.groups.len(), council_members: p.council.members.len() })
+    Ok(Summary {
+        units: p.units.len(),
+        people: inserted,
+        groups: p.groups.len(),
+        council_members: p.council.members.len(),
+    })
 }
 
 async fn person_ids_in_order(w: &tdkt_store::WriteTx) -> anyhow::Result<Vec<i64>> {

@@ -176,7 +176,11 @@ fn per_page(p: Option<u64>) -> u64 {
 
 /// Units the caller may see.
 #[utoipa::path(get, path = "/api/v1/units", params(UnitParams), responses((status = 200, body = UnitPage), (status = 401)), tag = "units")]
-async fn list_units(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Query(p): Query<UnitParams>) -> ApiResult<UnitPage> {
+async fn list_units(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Query(p): Query<UnitParams>,
+) -> ApiResult<UnitPage> {
     let filter = UnitFilter {
         q: p.q,
         kind: p.kind.as_deref().and_then(UnitKind::parse),
@@ -184,7 +188,12 @@ async fn list_units(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Query(p)
         ..Default::default()
     };
     let r = org::list_units(&state.db, &filter, p.page.unwrap_or(1).max(1), per_page(p.per_page)).await?;
-    Ok(Json(UnitPage { page: r.page, per_page: r.per_page, total: r.total, items: r.items.into_iter().map(UnitOut::from).collect() }))
+    Ok(Json(UnitPage {
+        page: r.page,
+        per_page: r.per_page,
+        total: r.total,
+        items: r.items.into_iter().map(UnitOut::from).collect(),
+    }))
 }
 
 /// One unit.
@@ -197,8 +206,19 @@ async fn get_unit(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Path(id): 
 
 /// People the caller may see, in Vietnamese name order.
 #[utoipa::path(get, path = "/api/v1/people", params(PeopleParams), responses((status = 200, body = PersonPage), (status = 401)), tag = "people")]
-async fn list_people(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Query(p): Query<PeopleParams>) -> ApiResult<PersonPage> {
-    let q = PeopleQuery { q: p.q, unit: p.unit, gender: p.gender, leadership: p.leadership, ethnicity: p.ethnicity, page: None };
+async fn list_people(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Query(p): Query<PeopleParams>,
+) -> ApiResult<PersonPage> {
+    let q = PeopleQuery {
+        q: p.q,
+        unit: p.unit,
+        gender: p.gender,
+        leadership: p.leadership,
+        ethnicity: p.ethnicity,
+        page: None,
+    };
     let (filter, _) = q.filter(&state, &ctx, Permission::ViewOrg).await?;
     let r = org::search_people(&state.db, &filter, p.page.unwrap_or(1).max(1), per_page(p.per_page)).await?;
     Ok(Json(PersonPage {
@@ -220,7 +240,11 @@ async fn get_person(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Path(id)
 
 /// Creates a person in a unit the caller may edit (send the session's `X-CSRF-Token`).
 #[utoipa::path(post, path = "/api/v1/people", request_body = PersonIn, responses((status = 201, body = PersonOut), (status = 403), (status = 422)), tag = "people")]
-async fn create_person(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, body: Result<Json<PersonIn>, axum::extract::rejection::JsonRejection>) -> Result<(StatusCode, Json<PersonOut>), ApiError> {
+async fn create_person(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    body: Result<Json<PersonIn>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<PersonOut>), ApiError> {
     let Json(b) = body.map_err(|e| AppError::BadRequest(format!("Dữ liệu JSON không hợp lệ: {}", e.body_text())))?;
     let fields = PersonFields {
         full_name: b.full_name,
@@ -233,9 +257,12 @@ async fn create_person(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, body:
         recruited_on: b.recruited_on,
     };
     let input = fields.parse(chrono::Utc::now().date_naive()).map_err(AppError::Invalid)?;
-    let unit = org::find_unit_by_code(&state.db.conn, &input.unit_code)
-        .await?
-        .ok_or_else(|| AppError::Invalid(tdkt_domain::error::Invalid::one("unit_code", format!("Không có đơn vị mã “{}”", input.unit_code))))?;
+    let unit = org::find_unit_by_code(&state.db.conn, &input.unit_code).await?.ok_or_else(|| {
+        AppError::Invalid(tdkt_domain::error::Invalid::one(
+            "unit_code",
+            format!("Không có đơn vị mã “{}”", input.unit_code),
+        ))
+    })?;
     ctx.require(Permission::EditPeople, &unit.path)?;
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
     let id = org::create_person(&mut w, &input, &unit).await?;

@@ -13,7 +13,10 @@ pub async fn serve(Path(path): Path<String>) -> Response {
     match Assets::get(&path) {
         Some(file) => {
             let mime = file.metadata.mimetype().to_string();
-            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600".to_string())], file.data.into_owned())
+            (
+                [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600".to_string())],
+                file.data.into_owned(),
+            )
                 .into_response()
         }
         None => (StatusCode::NOT_FOUND, "không có tệp").into_response(),

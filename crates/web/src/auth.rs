@@ -96,7 +96,10 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// A `Set-Cookie` value: HttpOnly, SameSite, Path=/, Secure when configured.
 pub fn set_cookie(state: &AppState, base: &str, value: &str, max_age_secs: i64, same_site: &str) -> String {
     let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    format!("{}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}", cookie_name(state, base))
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}",
+        cookie_name(state, base)
+    )
 }
 
 fn expiry(state: &AppState) -> String {
@@ -181,14 +184,22 @@ pub async fn csrf_layer(State(state): State<AppState>, req: Request, next: Next)
             Some(ctx) => Some(ctx.csrf.clone()),
             None => {
                 let api = req.uri().path().starts_with("/api/");
-                return if api { AppError::Unauthorized.json_response() } else { AppError::Unauthorized.into_response() };
+                return if api {
+                    AppError::Unauthorized.json_response()
+                } else {
+                    AppError::Unauthorized.into_response()
+                };
             }
         }
     };
     let Some(expected) = expected.filter(|e| !e.is_empty()) else { return forbidden_csrf() };
     let from_header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
     let from_query = req.uri().query().and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok()?.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v)
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v)
     });
     if from_header.as_deref() == Some(expected.as_str()) || from_query.as_deref() == Some(expected.as_str()) {
         return next.run(req).await;

@@ -93,7 +93,8 @@ impl IntoResponse for AppError {
         if matches!(self, AppError::Unauthorized) {
             return (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, "/login")]).into_response();
         }
-        let page = crate::view::ErrorPage { status: self.status().as_u16(), title: title(&self), message: self.message() };
+        let page =
+            crate::view::ErrorPage { status: self.status().as_u16(), title: title(&self), message: self.message() };
         let html = askama::Template::render(&page).unwrap_or_else(|_| self.message());
         (self.status(), Html(html)).into_response()
     }

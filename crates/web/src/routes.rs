@@ -59,7 +59,11 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     use axum::response::IntoResponse;
     match tdkt_store::migrate::applied_versions(&state.db).await {
         Ok(v) => Json(serde_json::json!({"status": "ok", "schema_version": v.last()})).into_response(),
-        Err(e) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "message": e.to_string()}))).into_response(),
+        Err(e) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "error", "message": e.to_string()})),
+        )
+            .into_response(),
     }
 }
 

@@ -40,7 +40,12 @@ impl Chrome {
         add("/people", "Cán bộ, người lao động", "Tổ chức", view);
         add("/groups", "Cụm, khối thi đua", "Tổ chức", view);
         add("/council", "Hội đồng TĐKT", "Tổ chức", view);
-        add("/import", "Nhập, xuất Excel", "Dữ liệu", s.can_anywhere(Permission::Import) || s.can_anywhere(Permission::Export));
+        add(
+            "/import",
+            "Nhập, xuất Excel",
+            "Dữ liệu",
+            s.can_anywhere(Permission::Import) || s.can_anywhere(Permission::Export),
+        );
         add("/admin/users", "Tài khoản, phân quyền", "Quản trị", s.can_anywhere(Permission::ManageUsers));
         add("/audit", "Nhật ký hệ thống", "Quản trị", s.can_anywhere(Permission::ViewAudit));
         add("/account/password", "Đổi mật khẩu", "Cá nhân", true);

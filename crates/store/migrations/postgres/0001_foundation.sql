@@ -125,7 +125,7 @@ CREATE TABLE session (
     expires_at    TEXT NOT NULL,
     last_seen_at  TEXT NOT NULL
 );
-CREATE INDEX session_user ON session(user_id);
+CREATE INDEX session_by_user ON session(user_id);
 
 -- Failed logins, for rate limiting across servers.
 CREATE TABLE login_failure (

@@ -1,10 +1,10 @@
 //! Administration: accounts and role grants, the audit log.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use tdkt_domain::authz::{Grant, Permission, Role};
 use tdkt_store::audit::{self, AuditFilter, AuditRow};
@@ -77,7 +77,17 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<NewUs
         .map_err(AppError::Internal)?;
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
     let display = if f.display_name.trim().is_empty() { f.username.clone() } else { f.display_name.clone() };
-    let created = users::create_user(&mut w, &NewUser { username: &f.username, display_name: &display, password_hash: &hash, unit_id: unit.id, person_id: None }).await;
+    let created = users::create_user(
+        &mut w,
+        &NewUser {
+            username: &f.username,
+            display_name: &display,
+            password_hash: &hash,
+            unit_id: unit.id,
+            person_id: None,
+        },
+    )
+    .await;
     match created {
         Ok(id) => {
             users::grant_role(&mut w, id, role, unit.id).await?;
@@ -100,7 +110,12 @@ pub struct GrantForm {
     revoke: Option<String>,
 }
 
-pub async fn grant(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<GrantForm>) -> AppResult<Response> {
+pub async fn grant(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<GrantForm>,
+) -> AppResult<Response> {
     ctx.require_anywhere(Permission::ManageUsers)?;
     let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest("Vai trò không hợp lệ".into()))?;
     let unit = tdkt_store::org::find_unit_by_code(&state.db.conn, f.unit_code.trim())
@@ -155,5 +170,12 @@ pub async fn audit_log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<
         None => None,
     };
     let chrome = Chrome::new(&state, &ctx, "/audit", "Nhật ký hệ thống");
-    Ok(render(&AuditPage { chrome, entries, action: q.action.unwrap_or_default(), actor: q.actor.unwrap_or_default(), verified })?.into_response())
+    Ok(render(&AuditPage {
+        chrome,
+        entries,
+        action: q.action.unwrap_or_default(),
+        actor: q.actor.unwrap_or_default(),
+        verified,
+    })?
+    .into_response())
 }

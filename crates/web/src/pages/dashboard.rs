@@ -40,11 +40,8 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> AppResult<Htm
     let figures = org::figures(&state.db, &scope).await?;
     let s = &ctx.subject;
     let province_wide = scope.iter().any(|p| p.matches('/').count() == 2);
-    let scope_label = if province_wide {
-        format!("Toàn tỉnh {}", state.config.province)
-    } else {
-        ctx.user.unit_name.clone()
-    };
+    let scope_label =
+        if province_wide { format!("Toàn tỉnh {}", state.config.province) } else { ctx.user.unit_name.clone() };
     let groups = org::groups_of_unit(&state.db, ctx.user.unit_id)
         .await?
         .into_iter()

@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use tdkt_domain::authz::Permission;
 use tdkt_domain::text;
 use tdkt_sheets::org::{PERSON_COLUMNS, UNIT_COLUMNS, header_of, headers};
+use tdkt_store::Actor;
 use tdkt_store::import::{self, ImportReport};
 use tdkt_store::org;
-use tdkt_store::Actor;
 
 use crate::AppState;
 use crate::auth::Ctx;
@@ -46,8 +46,10 @@ fn page(state: &AppState, ctx: &Ctx) -> ImportPage {
         report: None,
         file_error: None,
         errors: vec![],
-        can_import_units: ctx.subject.can_anywhere(Permission::EditUnits) && ctx.subject.can_anywhere(Permission::Import),
-        can_import_people: ctx.subject.can_anywhere(Permission::EditPeople) && ctx.subject.can_anywhere(Permission::Import),
+        can_import_units: ctx.subject.can_anywhere(Permission::EditUnits)
+            && ctx.subject.can_anywhere(Permission::Import),
+        can_import_people: ctx.subject.can_anywhere(Permission::EditPeople)
+            && ctx.subject.can_anywhere(Permission::Import),
     }
 }
 
@@ -61,19 +63,28 @@ pub async fn form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 /// Reads the uploaded file field; a broken multipart body is a clear 400, not a crash.
 async fn read_upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
     loop {
-        let field = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("Tải tệp lên không thành công: {e}")))?;
+        let field =
+            mp.next_field().await.map_err(|e| AppError::BadRequest(format!("Tải tệp lên không thành công: {e}")))?;
         let Some(field) = field else {
             return Err(AppError::BadRequest("Chưa chọn tệp để tải lên".into()));
         };
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("tep").to_string();
-            let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(format!("Tải tệp lên không thành công (tệp quá lớn?): {e}")))?;
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("Tải tệp lên không thành công (tệp quá lớn?): {e}")))?;
             return Ok((name, bytes.to_vec()));
         }
     }
 }
 
-pub async fn upload(State(state): State<AppState>, ctx: Ctx, Path(what): Path<String>, mp: Multipart) -> AppResult<Response> {
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(what): Path<String>,
+    mp: Multipart,
+) -> AppResult<Response> {
     ctx.require_anywhere(Permission::Import)?;
     let units = match what.as_str() {
         "units" => {
@@ -108,7 +119,8 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, Path(what): Path<St
                 return refuse(p, m);
             }
         };
-        let can = |path: &str| ctx.subject.can(Permission::EditUnits, path) && ctx.subject.can(Permission::Import, path);
+        let can =
+            |path: &str| ctx.subject.can(Permission::EditUnits, path) && ctx.subject.can(Permission::Import, path);
         import::import_units(&mut w, &rows, &can, &|_| {}).await?
     } else {
         let rows = match tdkt_sheets::org::person_rows(&table) {
@@ -118,7 +130,8 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, Path(what): Path<St
                 return refuse(p, m);
             }
         };
-        let can = |path: &str| ctx.subject.can(Permission::EditPeople, path) && ctx.subject.can(Permission::Import, path);
+        let can =
+            |path: &str| ctx.subject.can(Permission::EditPeople, path) && ctx.subject.can(Permission::Import, path);
         import::import_people(&mut w, &rows, chrono::Utc::now().date_naive(), &can, &|_| {}).await?
     };
     match outcome {
@@ -144,7 +157,11 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, Path(what): Path<St
             let columns = if units { UNIT_COLUMNS } else { PERSON_COLUMNS };
             p.errors = errors
                 .into_iter()
-                .map(|e| ShownError { row: e.row, column: header_of(columns, &e.field).to_string(), message: e.message })
+                .map(|e| ShownError {
+                    row: e.row,
+                    column: header_of(columns, &e.field).to_string(),
+                    message: e.message,
+                })
                 .collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
@@ -152,7 +169,11 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, Path(what): Path<St
 }
 
 fn file_response(name: &str, format: &str, bytes: Vec<u8>) -> Response {
-    let ct = if format == "csv" { "text/csv; charset=utf-8" } else { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" };
+    let ct = if format == "csv" {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
     (
         [
             (header::CONTENT_TYPE, ct.to_string()),
@@ -166,7 +187,9 @@ fn file_response(name: &str, format: &str, bytes: Vec<u8>) -> Response {
 fn write(format: &str, sheet: &str, title: &str, headers: &[&str], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
     match format {
         "csv" => Ok(tdkt_sheets::write_csv(headers, rows)),
-        "xlsx" => tdkt_sheets::write_xlsx(sheet, Some(title), headers, rows).map_err(|e| AppError::Internal(e.to_string())),
+        "xlsx" => {
+            tdkt_sheets::write_xlsx(sheet, Some(title), headers, rows).map_err(|e| AppError::Internal(e.to_string()))
+        }
         _ => Err(AppError::NotFound("Định dạng phải là .xlsx hoặc .csv".into())),
     }
 }
@@ -189,13 +212,31 @@ pub async fn export_units(State(state): State<AppState>, ctx: Ctx, Path(format):
             },
             None => String::new(),
         };
-        rows.push(vec![u.code.clone(), u.name.clone(), u.kind.label().to_string(), parent, date(&u.active_from), date(&u.active_to)]);
+        rows.push(vec![
+            u.code.clone(),
+            u.name.clone(),
+            u.kind.label().to_string(),
+            parent,
+            date(&u.active_from),
+            date(&u.active_to),
+        ]);
     }
-    let bytes = write(&format, "Đơn vị", &format!("Danh sách đơn vị tỉnh {}", state.config.province), &headers(UNIT_COLUMNS), &rows)?;
+    let bytes = write(
+        &format,
+        "Đơn vị",
+        &format!("Danh sách đơn vị tỉnh {}", state.config.province),
+        &headers(UNIT_COLUMNS),
+        &rows,
+    )?;
     Ok(file_response("don-vi", &format, bytes))
 }
 
-pub async fn export_people(State(state): State<AppState>, ctx: Ctx, Path(format): Path<String>, Query(q): Query<PeopleQuery>) -> AppResult<Response> {
+pub async fn export_people(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    Query(q): Query<PeopleQuery>,
+) -> AppResult<Response> {
     ctx.require_anywhere(Permission::Export)?;
     let (filter, unit) = q.filter(&state, &ctx, Permission::Export).await?;
     let people = org::export_people(&state.db, &filter).await?;
@@ -220,7 +261,10 @@ pub async fn export_people(State(state): State<AppState>, ctx: Ctx, Path(format)
         Some(u) => format!("Danh sách cán bộ, người lao động — {}", u.name),
         None => "Danh sách cán bộ, người lao động".to_string(),
     };
-    let name = unit.as_ref().map(|u| format!("can-bo-{}", text::fold(&u.code).replace(' ', "-"))).unwrap_or_else(|| "can-bo".into());
+    let name = unit
+        .as_ref()
+        .map(|u| format!("can-bo-{}", text::fold(&u.code).replace(' ', "-")))
+        .unwrap_or_else(|| "can-bo".into());
     let bytes = write(&format, "Cán bộ", &title, &headers(PERSON_COLUMNS), &rows)?;
     Ok(file_response(&name, &format, bytes))
 }

@@ -1,14 +1,14 @@
 //! Clusters and blocks (cụm, khối thi đua) by year, and the council (Hội đồng TĐKT).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use tdkt_domain::authz::Permission;
 use tdkt_domain::org::GroupRole;
-use tdkt_store::org::{self, Council, CouncilMember, Group, GroupMember};
 use tdkt_store::Actor;
+use tdkt_store::org::{self, Council, CouncilMember, Group, GroupMember};
 
 use crate::AppState;
 use crate::auth::Ctx;
@@ -75,7 +75,12 @@ pub struct RoleForm {
     role: String,
 }
 
-pub async fn set_role(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<RoleForm>) -> AppResult<Response> {
+pub async fn set_role(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RoleForm>,
+) -> AppResult<Response> {
     let unit = org::get_unit(&state.db.conn, f.unit_id).await?;
     ctx.require(Permission::ManageGroups, &unit.path)?;
     let role = GroupRole::parse(&f.role).ok_or_else(|| AppError::BadRequest("Vai trò không hợp lệ".into()))?;
@@ -113,7 +118,12 @@ pub struct RemoveForm {
     member_id: i64,
 }
 
-pub async fn remove_member(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<RemoveForm>) -> AppResult<Response> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RemoveForm>,
+) -> AppResult<Response> {
     ctx.require_anywhere(Permission::ManageGroups)?;
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
     org::remove_council_member(&mut w, id, f.member_id).await?;

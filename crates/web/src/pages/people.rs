@@ -1,10 +1,10 @@
 //! People: search (diacritics ignored, Vietnamese order), the person page, create and edit.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use tdkt_domain::authz::Permission;
 use tdkt_domain::error::Invalid;
@@ -30,7 +30,12 @@ pub struct PeopleQuery {
 
 impl PeopleQuery {
     /// The store filter for this query, limited to what the user may see.
-    pub async fn filter(&self, state: &AppState, ctx: &Ctx, permission: Permission) -> AppResult<(PersonFilter, Option<Unit>)> {
+    pub async fn filter(
+        &self,
+        state: &AppState,
+        ctx: &Ctx,
+        permission: Permission,
+    ) -> AppResult<(PersonFilter, Option<Unit>)> {
         let unit = match self.unit {
             Some(id) => {
                 let u = org::get_unit(&state.db.conn, id).await?;
@@ -89,7 +94,12 @@ impl PeoplePage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PeopleQuery>, RawQuery(raw): RawQuery) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PeopleQuery>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
     let (filter, unit) = q.filter(&state, &ctx, Permission::ViewOrg).await?;
     let result = org::search_people(&state.db, &filter, page_number(q.page), 50).await?;
     let chrome = Chrome::new(&state, &ctx, "/people", "Cán bộ, người lao động");
@@ -151,7 +161,14 @@ impl PersonForm {
     }
 }
 
-async fn form_page(state: &AppState, ctx: &Ctx, action: String, heading: &str, f: PersonFields, errors: Invalid) -> AppResult<Response> {
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    action: String,
+    heading: &str,
+    f: PersonFields,
+    errors: Invalid,
+) -> AppResult<Response> {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let chrome = Chrome::new(state, ctx, "/people", heading);
     let units = org::all_units(&state.db, &ctx.scope(Permission::EditPeople), false).await?;
@@ -175,7 +192,11 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<N
 }
 
 /// Parses the form, finds its unit and checks the user may edit people there.
-async fn prepare(state: &AppState, ctx: &Ctx, f: &PersonFields) -> AppResult<Result<(tdkt_domain::org::PersonInput, Unit), Invalid>> {
+async fn prepare(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &PersonFields,
+) -> AppResult<Result<(tdkt_domain::org::PersonInput, Unit), Invalid>> {
     let input = match f.parse(chrono::Utc::now().date_naive()) {
         Ok(i) => i,
         Err(e) => return Ok(Err(e)),
@@ -219,7 +240,12 @@ pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
     form_page(&state, &ctx, format!("/people/{id}/edit"), &format!("Sửa: {}", p.full_name), f, Invalid::default()).await
 }
 
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<PersonFields>) -> AppResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<PersonFields>,
+) -> AppResult<Response> {
     let p = org::get_person(&state.db.conn, id).await?;
     ctx.require(Permission::EditPeople, &p.unit_path)?;
     let heading = format!("Sửa: {}", p.full_name);

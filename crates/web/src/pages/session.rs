@@ -1,10 +1,10 @@
 //! Login, logout, password change.
 
+use askama::Template;
+use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use askama::Template;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -27,14 +27,13 @@ struct LoginPage {
 
 fn login_page(state: &AppState, status: StatusCode, username: &str, error: Option<String>) -> Response {
     let csrf = auth::random_token();
-    let page = LoginPage { province: state.config.province.clone(), csrf: csrf.clone(), username: username.into(), error };
+    let page =
+        LoginPage { province: state.config.province.clone(), csrf: csrf.clone(), username: username.into(), error };
     match render(&page) {
-        Ok(html) => (
-            status,
-            [(header::SET_COOKIE, auth::set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600, "Strict"))],
-            html,
-        )
-            .into_response(),
+        Ok(html) => {
+            (status, [(header::SET_COOKIE, auth::set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600, "Strict"))], html)
+                .into_response()
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -87,11 +86,10 @@ pub async fn login(
         Some(u) if ok && u.active => {
             let _ = users::clear_login_failures(&state.db, &u.username).await;
             match auth::start_session(&state, &u).await {
-                Ok(cookie) => (
-                    StatusCode::SEE_OTHER,
-                    [(header::SET_COOKIE, cookie), (header::LOCATION, "/".to_string())],
-                )
-                    .into_response(),
+                Ok(cookie) => {
+                    (StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, "/".to_string())])
+                        .into_response()
+                }
                 Err(e) => e.into_response(),
             }
         }
@@ -103,16 +101,21 @@ pub async fn login(
 }
 
 /// A valid Argon2id hash of a random string, verified against when the user does not exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0nF7pQmS2o5Wq4U6GQ7b1k0dV2sQ6sD7q1mX1bqk7tY";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0nF7pQmS2o5Wq4U6GQ7b1k0dV2sQ6sD7q1mX1bqk7tY";
 
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let mut w = state.db.write(&tdkt_store::Actor::user(ctx.user.id, &ctx.user.username)).await?;
     users::delete_session(&w, &ctx.session_id).await?;
-    w.record("user.logout", "user", Some(ctx.user.id.to_string()), Some(ctx.user.unit_id), serde_json::json!({})).await?;
+    w.record("user.logout", "user", Some(ctx.user.id.to_string()), Some(ctx.user.unit_id), serde_json::json!({}))
+        .await?;
     w.commit().await?;
     Ok((
         StatusCode::SEE_OTHER,
-        [(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, "", 0, "Lax")), (header::LOCATION, "/login".to_string())],
+        [
+            (header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, "", 0, "Lax")),
+            (header::LOCATION, "/login".to_string()),
+        ],
     )
         .into_response())
 }
@@ -140,7 +143,12 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: Ctx, _h: HeaderMap, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    _h: HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
     let chrome = Chrome::new(&state, &ctx, "/account/password", "Đổi mật khẩu");
     let current_hash = ctx.user.password_hash.clone();
     let current = f.current.clone();

@@ -2,10 +2,10 @@
 //! close (merge or dissolve with a successor).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use tdkt_domain::authz::Permission;
 use tdkt_domain::error::Invalid;
@@ -51,7 +51,12 @@ impl UnitsPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<UnitQuery>, RawQuery(raw): RawQuery) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<UnitQuery>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
     let filter = UnitFilter {
         q: q.q.clone(),
         kind: q.kind.as_deref().and_then(UnitKind::parse),
@@ -107,7 +112,12 @@ pub struct StaffQuery {
     page: Option<u64>,
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(sq): Query<StaffQuery>) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(sq): Query<StaffQuery>,
+) -> AppResult<Response> {
     let unit = org::get_unit(&state.db.conn, id).await?;
     ctx.require(Permission::ViewOrg, &unit.path)?;
     let parent = match unit.parent_id {
@@ -166,7 +176,14 @@ impl UnitForm {
     }
 }
 
-async fn form_page(state: &AppState, ctx: &Ctx, action: String, heading: &str, f: UnitFields, errors: Invalid) -> AppResult<Response> {
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    action: String,
+    heading: &str,
+    f: UnitFields,
+    errors: Invalid,
+) -> AppResult<Response> {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let chrome = Chrome::new(state, ctx, "/units", heading);
     let units = org::all_units(&state.db, &ctx.scope(Permission::EditUnits), false).await?;
@@ -246,7 +263,12 @@ pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
     form_page(&state, &ctx, format!("/units/{id}/edit"), &format!("Sửa: {}", unit.name), f, Invalid::default()).await
 }
 
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<UnitFields>) -> AppResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<UnitFields>,
+) -> AppResult<Response> {
     let unit = org::get_unit(&state.db.conn, id).await?;
     ctx.require(Permission::EditUnits, &unit.path)?;
     if unit.parent_id.is_some() {
@@ -304,10 +326,21 @@ fn close_page(state: &AppState, ctx: &Ctx, unit: Unit, f: CloseForm, error: Opti
 pub async fn close_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let unit = org::get_unit(&state.db.conn, id).await?;
     ctx.require(Permission::EditUnits, &unit.path)?;
-    close_page(&state, &ctx, unit, CloseForm { kind: "hop_nhat".into(), move_people: Some("on".into()), ..Default::default() }, None)
+    close_page(
+        &state,
+        &ctx,
+        unit,
+        CloseForm { kind: "hop_nhat".into(), move_people: Some("on".into()), ..Default::default() },
+        None,
+    )
 }
 
-pub async fn close(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<CloseForm>) -> AppResult<Response> {
+pub async fn close(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> AppResult<Response> {
     let unit = org::get_unit(&state.db.conn, id).await?;
     ctx.require(Permission::EditUnits, &unit.path)?;
     let Some(kind) = LineageKind::parse(&f.kind) else {
@@ -317,7 +350,13 @@ pub async fn close(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
         return close_page(&state, &ctx, unit, f, Some("Ngày hiệu lực không hợp lệ (dd/mm/yyyy)".into()));
     };
     let Some(successor) = org::find_unit_by_code(&state.db.conn, &text::clean(&f.successor_code)).await? else {
-        return close_page(&state, &ctx, unit, f.clone(), Some(format!("Không có đơn vị kế thừa mã “{}”", f.successor_code)));
+        return close_page(
+            &state,
+            &ctx,
+            unit,
+            f.clone(),
+            Some(format!("Không có đơn vị kế thừa mã “{}”", f.successor_code)),
+        );
     };
     ctx.require(Permission::EditUnits, &successor.path)?;
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
@@ -333,4 +372,3 @@ pub async fn close(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
         }
     }
 }
-
