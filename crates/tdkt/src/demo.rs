@@ -14,8 +14,11 @@ use tdkt_store::{Actor, Db};
 /// The one password of every demo account.
 pub const DEMO_PASSWORD: &str = "tdkt-demo-2026";
 
-/// Demo accounts: username, display name, home unit, roles (each granted on a unit code).
-pub const DEMO_USERS: &[(&str, &str, &str, &[(Role, &str)])] = &[
+/// A demo account: username, display name, home unit code, roles (each granted on a unit code).
+pub type DemoUser = (&'static str, &'static str, &'static str, &'static [(Role, &'static str)]);
+
+/// The demo accounts, one or more per role.
+pub const DEMO_USERS: &[DemoUser] = &[
     ("quantri", "Quản trị hệ thống", "SNV", &[(Role::Admin, "UBND")]),
     ("chuyenvien", "Chuyên viên Ban TĐKT (Sở Nội vụ)", "SNV", &[(Role::Officer, "UBND")]),
     ("lanhdao", "Lãnh đạo Sở Nội vụ", "SNV", &[(Role::DeptLeader, "UBND")]),

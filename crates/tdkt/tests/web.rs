@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! End-to-end tests over HTTP against the real server, on SQLite and (when configured) PostgreSQL.
 
 mod common;
