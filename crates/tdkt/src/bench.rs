@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Subcommand;
-use tdkt_domain::org::{PersonInput, UnitInput};
+use tdkt_domain::org::PersonInput;
 use tdkt_store::org::{self, PersonFilter};
 use tdkt_store::{Actor, Db};
 
@@ -24,6 +24,18 @@ pub enum BenchCmd {
     },
 }
 
+/// Inserts one batch of generated people in its own audited transaction.
+async fn insert_batch(db: &Db, batch: &[(PersonInput, i64)]) -> anyhow::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut w = db.write(&Actor::system("tdkt bench")).await?;
+    org::insert_people_batch(&w, batch).await?;
+    w.record("bench.load", "person", None, None, serde_json::json!({"rows": batch.len()})).await?;
+    w.commit().await?;
+    Ok(())
+}
+
 pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     let BenchCmd::Search { people, database_url, queries } = cmd;
     let url = match database_url {
@@ -41,28 +53,9 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     }
     let province = tdkt_demo::province(2_000, 1);
     let mut w = db.write(&Actor::system("tdkt bench")).await?;
-    for u in &province.units {
-        org::create_unit(
-            &mut w,
-            &UnitInput {
-                code: u.code.clone(),
-                name: u.name.clone(),
-                kind: u.kind,
-                parent_code: u.parent_code.clone(),
-                active_from: u.active_from,
-                active_to: u.active_to,
-            },
-        )
-        .await?;
-    }
+    let ids = crate::demo::create_units(&mut w, &province.units).await?;
     w.commit().await?;
     let active: Vec<String> = province.units.iter().filter(|u| u.active_to.is_none()).map(|u| u.code.clone()).collect();
-    let mut ids = std::collections::HashMap::new();
-    for c in &active {
-        if let Some(u) = org::find_unit_by_code(&db.conn, c).await? {
-            ids.insert(c.clone(), u.id);
-        }
-    }
     let pb = indicatif::ProgressBar::new(*people as u64);
     let t = Instant::now();
     let mut names = Vec::new();
@@ -72,34 +65,15 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         if i % 997 == 0 {
             names.push(s.full_name.clone());
         }
-        batch.push((
-            PersonInput {
-                full_name: s.full_name,
-                gender: s.gender,
-                birth_date: Some(s.birth_date),
-                ethnicity: s.ethnicity,
-                unit_code: s.unit_code.clone(),
-                position: s.position,
-                leadership: s.leadership,
-                recruited_on: Some(s.recruited_on),
-            },
-            ids[&s.unit_code],
-        ));
+        let unit_id = ids[&s.unit_code];
+        batch.push((crate::demo::person_input(s), unit_id));
         if batch.len() == 20_000 {
-            let mut w = db.write(&Actor::system("tdkt bench")).await?;
-            org::insert_people_batch(&w, &batch).await?;
-            w.record("bench.load", "person", None, None, serde_json::json!({"rows": batch.len()})).await?;
-            w.commit().await?;
+            insert_batch(&db, &batch).await?;
             pb.inc(batch.len() as u64);
             batch.clear();
         }
     }
-    if !batch.is_empty() {
-        let mut w = db.write(&Actor::system("tdkt bench")).await?;
-        org::insert_people_batch(&w, &batch).await?;
-        w.record("bench.load", "person", None, None, serde_json::json!({"rows": batch.len()})).await?;
-        w.commit().await?;
-    }
+    insert_batch(&db, &batch).await?;
     pb.finish_and_clear();
     db.analyze().await?;
     println!("nạp {people} người: {:.1} s ({})", t.elapsed().as_secs_f64(), tdkt_store::db::redact(&url));

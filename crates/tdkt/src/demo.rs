@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, bail};
-use tdkt_demo::Province;
+use tdkt_demo::{PersonSeed, Province, UnitSeed};
 use tdkt_domain::authz::Role;
 use tdkt_domain::org::{GroupRole, PersonInput, UnitInput};
 use tdkt_store::org::{self, GroupInput};
 use tdkt_store::users::{self, NewUser};
-use tdkt_store::{Actor, Db};
+use tdkt_store::{Actor, Db, WriteTx};
 
 /// The one password of every demo account.
 pub const DEMO_PASSWORD: &str = "tdkt-demo-2026";
@@ -44,46 +44,12 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
     let p: Province = tdkt_demo::province(people, 2026);
     let mut w = db.write(&Actor::system("tdkt demo")).await?;
     progress("đơn vị");
-    for u in &p.units {
-        let input = UnitInput {
-            code: u.code.clone(),
-            name: u.name.clone(),
-            kind: u.kind,
-            parent_code: u.parent_code.clone(),
-            active_from: u.active_from,
-            active_to: u.active_to,
-        };
-        org::create_unit(&mut w, &input).await.with_context(|| format!("đơn vị {}", u.code))?;
-    }
-    let mut ids: HashMap<String, i64> = HashMap::new();
-    for u in &p.units {
-        if let Some(unit) = org::find_unit_by_code(&w.tx, &u.code).await? {
-            ids.insert(u.code.clone(), unit.id);
-        }
-    }
+    let ids = create_units(&mut w, &p.units).await?;
     for l in &p.lineage {
         org::add_lineage(&mut w, ids[&l.predecessor_code], ids[&l.successor_code], l.kind, l.on, &l.note).await?;
     }
     progress("cán bộ");
-    let rows: Vec<(PersonInput, i64)> = p
-        .people
-        .iter()
-        .map(|s| {
-            (
-                PersonInput {
-                    full_name: s.full_name.clone(),
-                    gender: s.gender,
-                    birth_date: Some(s.birth_date),
-                    ethnicity: s.ethnicity.clone(),
-                    unit_code: s.unit_code.clone(),
-                    position: s.position.clone(),
-                    leadership: s.leadership,
-                    recruited_on: Some(s.recruited_on),
-                },
-                ids[&s.unit_code],
-            )
-        })
-        .collect();
+    let rows: Vec<(PersonInput, i64)> = p.people.iter().map(|s| (person_input(s.clone()), ids[&s.unit_code])).collect();
     let inserted = org::insert_people_batch(&w, &rows).await?;
     w.record("person.demo_load", "person", None, None, serde_json::json!({"people": inserted})).await?;
     progress("cụm, khối, hội đồng");
@@ -133,6 +99,38 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
         groups: p.groups.len(),
         council_members: p.council.members.len(),
     })
+}
+
+/// Creates units in the given order (parents first) and returns their ids by code.
+pub async fn create_units(w: &mut WriteTx, units: &[UnitSeed]) -> anyhow::Result<HashMap<String, i64>> {
+    let mut ids = HashMap::with_capacity(units.len());
+    for u in units {
+        let input = UnitInput {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            kind: u.kind,
+            parent_code: u.parent_code.clone(),
+            active_from: u.active_from,
+            active_to: u.active_to,
+        };
+        let id = org::create_unit(w, &input).await.with_context(|| format!("đơn vị {}", u.code))?;
+        ids.insert(u.code.clone(), id);
+    }
+    Ok(ids)
+}
+
+/// A generated person as the store takes it.
+pub fn person_input(s: PersonSeed) -> PersonInput {
+    PersonInput {
+        full_name: s.full_name,
+        gender: s.gender,
+        birth_date: Some(s.birth_date),
+        ethnicity: s.ethnicity,
+        unit_code: s.unit_code,
+        position: s.position,
+        leadership: s.leadership,
+        recruited_on: Some(s.recruited_on),
+    }
 }
 
 async fn person_ids_in_order(w: &tdkt_store::WriteTx) -> anyhow::Result<Vec<i64>> {

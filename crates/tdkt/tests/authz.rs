@@ -1,0 +1,312 @@
+//! Walks every route with every demo role against objects of a unit that is not theirs
+//! (Sở Nội vụ and its staff), and fails on any read or write that should be refused, or any
+//! allowed one that is refused. The expectations are written out here, not derived from the
+//! code under test. A refused write must leave the audit chain (so the data) untouched.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestApp, backends};
+
+/// Roles of the demo accounts, by the letters used in the expectations below.
+const USERS: &[(&str, char)] = &[
+    ("quantri", 'A'),    // administrator, whole province
+    ("chuyenvien", 'O'), // commendation officer, whole province
+    ("lanhdao", 'L'),    // department leader: reads and exports
+    ("hoidong", 'V'),    // council member: reads
+    ("chutich", 'V'),    // signer: reads
+    ("canbo.so", 'S'),   // unit officer of Sở Y tế
+    ("canbo.xa", 'X'),   // unit officer of Xã Mường Bú
+    ("truongkhoi", 'B'), // unit officer of Sở Tư pháp, head of the block Sở Nội vụ belongs to
+];
+
+enum Body {
+    None,
+    Form(Vec<(&'static str, String)>),
+    Json(serde_json::Value),
+    Csv(String),
+}
+
+struct Case {
+    /// The route pattern as written in the router (to check that every route is walked).
+    route: &'static str,
+    method: &'static str,
+    path: String,
+    body: Body,
+    /// Letters of the roles that may do this; everyone else must get 403.
+    allowed: &'static str,
+    /// The status an allowed user gets (200, 201, 303, or 4xx when the input is refused after
+    /// the permission check passed).
+    ok: u16,
+    /// Statuses for specific refused-but-not-403 roles (an import reports rows it may not write).
+    other: &'static [(char, u16)],
+}
+
+fn case(route: &'static str, method: &'static str, path: String, body: Body, allowed: &'static str, ok: u16) -> Case {
+    Case { route, method, path, body, allowed, ok, other: &[] }
+}
+
+/// Routes that are outside the walk, with the reason.
+const NOT_WALKED: &[(&str, &str)] = &[
+    ("/login", "public: the login form (tested in web.rs)"),
+    ("/logout", "ends the session; tested in web.rs"),
+    ("/healthz", "public health check"),
+    ("/static/{*path}", "public assets"),
+    ("/api/v1/openapi.json", "public API description"),
+];
+
+#[tokio::test]
+async fn every_route_with_every_role_on_another_units_objects() {
+    for b in backends() {
+        let app = TestApp::demo(b, 400).await;
+        let snv = app.unit_id("SNV").await;
+        let hương = tdkt_store::org::search_people(
+            &app.tdb.db,
+            &tdkt_store::org::PersonFilter {
+                q: Some("nguyen thi huong".into()),
+                scope: vec!["/".into()],
+                ..Default::default()
+            },
+            1,
+            5,
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+        assert_eq!(hương.unit_code, "SNV");
+        let block = tdkt_store::org::list_groups(&app.tdb.db, 2026)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|g| g.code == "KHOI-TH-2026")
+            .expect("the block of the general agencies");
+        let council = tdkt_store::org::list_councils(&app.tdb.db).await.unwrap().remove(0);
+        let chutich = tdkt_store::users::find_user(&app.tdb.db, "chutich").await.unwrap().unwrap();
+        let person_form = |name: &str| {
+            Body::Form(vec![
+                ("full_name", name.to_string()),
+                ("gender", "nu".into()),
+                ("unit_code", "SNV".into()),
+                ("birth_date", "15/08/1987".into()),
+                ("ethnicity", "Kinh".into()),
+                ("position", "Chuyên viên".into()),
+                ("leadership", "truc_tiep".into()),
+                ("recruited_on", "01/10/2011".into()),
+            ])
+        };
+        let unit_form = |code: &str, parent: &str| {
+            Body::Form(vec![
+                ("code", code.to_string()),
+                ("name", format!("Phòng thử {code}")),
+                ("kind", "khac".into()),
+                ("parent_code", parent.to_string()),
+            ])
+        };
+        let view = "AOLVB";
+        let mut walked = 0;
+        for (username, who) in USERS {
+            let (c, csrf) = app.login(username).await;
+            let n = walked;
+            let cases = vec![
+                case("/", "GET", "/".into(), Body::None, "AOLVSXB", 200),
+                case("/account/password", "GET", "/account/password".into(), Body::None, "AOLVSXB", 200),
+                case(
+                    "/account/password",
+                    "POST",
+                    "/account/password".into(),
+                    Body::Form(vec![("current", "sai".into()), ("new", "x".into()), ("confirm", "y".into())]),
+                    "AOLVSXB",
+                    422,
+                ),
+                case("/units", "GET", "/units".into(), Body::None, "AOLVSXB", 200),
+                case("/units/{id}", "GET", format!("/units/{snv}"), Body::None, view, 200),
+                case("/units/{id}/edit", "GET", format!("/units/{snv}/edit"), Body::None, "AO", 200),
+                case(
+                    "/units/{id}/edit",
+                    "POST",
+                    format!("/units/{snv}/edit"),
+                    Body::Form(vec![
+                        ("code", "SNV".into()),
+                        ("name", "Sở Nội vụ".into()),
+                        ("kind", "so_nganh".into()),
+                        ("parent_code", "UBND".into()),
+                    ]),
+                    "AO",
+                    303,
+                ),
+                case("/units/{id}/close", "GET", format!("/units/{snv}/close"), Body::None, "AO", 200),
+                // Allowed users pass the permission check and then fail validation: nothing closes.
+                case(
+                    "/units/{id}/close",
+                    "POST",
+                    format!("/units/{snv}/close"),
+                    Body::Form(vec![
+                        ("successor_code", "STP".into()),
+                        ("kind", "".into()),
+                        ("on", "01/01/2027".into()),
+                    ]),
+                    "AO",
+                    422,
+                ),
+                case("/units/new", "GET", "/units/new".into(), Body::None, "AO", 200),
+                case(
+                    "/units/new",
+                    "POST",
+                    "/units/new".into(),
+                    unit_form(&format!("SNV-THU-{who}{n}"), "SNV"),
+                    "AO",
+                    303,
+                ),
+                case("/people", "GET", "/people?q=nguyen+thi+huong".into(), Body::None, "AOLVSXB", 200),
+                case("/people", "GET", format!("/people?unit={snv}"), Body::None, view, 200),
+                case("/people/new", "GET", "/people/new".into(), Body::None, "AOSXB", 200),
+                case("/people/new", "POST", "/people/new".into(), person_form("Trần Thị Thử"), "AO", 303),
+                case("/people/{id}", "GET", format!("/people/{}", hương.id), Body::None, view, 200),
+                case("/people/{id}/edit", "GET", format!("/people/{}/edit", hương.id), Body::None, "AO", 200),
+                case(
+                    "/people/{id}/edit",
+                    "POST",
+                    format!("/people/{}/edit", hương.id),
+                    person_form("Nguyễn Thị Hường"),
+                    "AO",
+                    303,
+                ),
+                case("/groups", "GET", "/groups".into(), Body::None, "AOLVSXB", 200),
+                case("/groups/{id}", "GET", format!("/groups/{}", block.id), Body::None, "AOLVSXB", 200),
+                case(
+                    "/groups/{id}/role",
+                    "POST",
+                    format!("/groups/{}/role", block.id),
+                    Body::Form(vec![("unit_id", snv.to_string()), ("role", "thanh_vien".into())]),
+                    "AO",
+                    303,
+                ),
+                case("/council", "GET", "/council".into(), Body::None, "AOLVSXB", 200),
+                case(
+                    "/council/{id}/remove",
+                    "POST",
+                    format!("/council/{}/remove", council.id),
+                    Body::Form(vec![("member_id", "999999".into())]),
+                    "AO",
+                    404,
+                ),
+                case("/import", "GET", "/import".into(), Body::None, "AOLSXB", 200),
+                Case {
+                    route: "/import/{what}",
+                    method: "POST",
+                    path: "/import/people".into(),
+                    body: Body::Csv("Họ và tên,Giới tính,Mã đơn vị\nLường Văn Nhập,Nam,SNV\n".into()),
+                    allowed: "AO",
+                    ok: 200,
+                    other: &[('S', 422), ('X', 422), ('B', 422)],
+                },
+                case("/export/units.{format}", "GET", "/export/units.csv".into(), Body::None, "AOLSXB", 200),
+                case(
+                    "/export/people.{format}",
+                    "GET",
+                    format!("/export/people.xlsx?unit={snv}"),
+                    Body::None,
+                    "AOL",
+                    200,
+                ),
+                case("/admin/users", "GET", "/admin/users".into(), Body::None, "A", 200),
+                case(
+                    "/admin/users",
+                    "POST",
+                    "/admin/users".into(),
+                    Body::Form(vec![
+                        ("username", "moi".into()),
+                        ("password", "ngan".into()),
+                        ("unit_code", "SNV".into()),
+                        ("role", "can_bo_don_vi".into()),
+                    ]),
+                    "A",
+                    422,
+                ),
+                case(
+                    "/admin/users/{id}/roles",
+                    "POST",
+                    format!("/admin/users/{}/roles", chutich.id),
+                    Body::Form(vec![("role", "hoi_dong".into()), ("unit_code", "UBND".into())]),
+                    "A",
+                    303,
+                ),
+                case("/audit", "GET", "/audit".into(), Body::None, "A", 200),
+                case("/api/v1/units", "GET", "/api/v1/units".into(), Body::None, "AOLVSXB", 200),
+                case("/api/v1/units/{id}", "GET", format!("/api/v1/units/{snv}"), Body::None, view, 200),
+                case("/api/v1/people", "GET", format!("/api/v1/people?unit={snv}"), Body::None, view, 200),
+                case(
+                    "/api/v1/people",
+                    "POST",
+                    "/api/v1/people".into(),
+                    Body::Json(serde_json::json!({"full_name": "Cầm Văn Api", "gender": "nam", "unit_code": "SNV"})),
+                    "AO",
+                    201,
+                ),
+                case("/api/v1/people/{id}", "GET", format!("/api/v1/people/{}", hương.id), Body::None, view, 200),
+            ];
+            for k in &cases {
+                let url = format!("{}{}", app.url, k.path);
+                let req = match (&k.method, &k.body) {
+                    (&"GET", _) => c.get(&url),
+                    (_, Body::Form(f)) => {
+                        let mut f = f.clone();
+                        f.push(("_csrf", csrf.clone()));
+                        c.post(&url).form(&f)
+                    }
+                    (_, Body::Json(j)) => c.post(&url).header("X-CSRF-Token", &csrf).json(j),
+                    (_, Body::Csv(text)) => {
+                        let part = reqwest::multipart::Part::bytes(text.clone().into_bytes()).file_name("nhap.csv");
+                        c.post(&url)
+                            .header("X-CSRF-Token", &csrf)
+                            .multipart(reqwest::multipart::Form::new().part("file", part))
+                    }
+                    (_, Body::None) => c.post(&url).header("X-CSRF-Token", &csrf),
+                };
+                let head_before = tdkt_store::audit::verify(&app.tdb.db).await.unwrap().unwrap();
+                let status = req.send().await.unwrap().status().as_u16();
+                let expected = if k.allowed.contains(*who) {
+                    k.ok
+                } else {
+                    k.other.iter().find(|(r, _)| r == who).map(|(_, s)| *s).unwrap_or(403)
+                };
+                assert_eq!(status, expected, "{b}: {username} ({who}) {} {}", k.method, k.path);
+                if !k.allowed.contains(*who) && k.method == "POST" {
+                    let head_after = tdkt_store::audit::verify(&app.tdb.db).await.unwrap().unwrap();
+                    assert_eq!(head_before, head_after, "{b}: a refused write changed data: {username} {}", k.path);
+                }
+                walked += 1;
+            }
+            // Lists never leak another unit's people or units to a commune officer.
+            if *who == 'X' || *who == 'S' {
+                let page =
+                    c.get(format!("{}/people?q=nguyen+thi+huong", app.url)).send().await.unwrap().text().await.unwrap();
+                assert!(!page.contains("Nguyễn Thị Hường"), "{b}: {username} sees a person of Sở Nội vụ");
+                let api: serde_json::Value =
+                    c.get(format!("{}/api/v1/units?per_page=500", app.url)).send().await.unwrap().json().await.unwrap();
+                assert!(
+                    api["items"].as_array().unwrap().iter().all(|u| u["code"] != "SNV"),
+                    "{b}: {username} lists Sở Nội vụ"
+                );
+                let csv = c.get(format!("{}/export/units.csv", app.url)).send().await.unwrap().text().await.unwrap();
+                assert!(!csv.contains("Sở Nội vụ"), "{b}: {username} exports Sở Nội vụ");
+            }
+            if n == 0 {
+                // Every route of the router is walked (or listed in NOT_WALKED with a reason).
+                let routes = include_str!("../../web/src/routes.rs").to_string() + include_str!("../../web/src/api.rs");
+                for line in routes.lines() {
+                    if let Some(rest) = line.trim().strip_prefix(".route(\"") {
+                        let pattern = rest.split('"').next().unwrap();
+                        let covered =
+                            cases.iter().any(|k| k.route == pattern) || NOT_WALKED.iter().any(|(r, _)| *r == pattern);
+                        assert!(covered, "route {pattern} is not walked by this test");
+                    }
+                }
+            }
+        }
+        assert!(walked > 200);
+        tdkt_store::audit::verify(&app.tdb.db).await.unwrap().expect("chain intact after the walk");
+    }
+}
