@@ -512,18 +512,203 @@ pub struct PersonFilter {
     pub scope: Vec<String>,
 }
 
-/// Above this many name matches, the search walks the name order instead of sorting all matches.
-const DENSE_MATCHES: u64 = 2000;
+/// Thresholds that choose how a name search is answered (see [`search_people`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SearchLimits {
+    /// A query word shared by at most this many people makes a search "selective": it is
+    /// answered from that word's range of the word index, with an exact count.
+    pub selective: u64,
+    /// A search of several words whose rarest word is shared by at most this many people is
+    /// still answered from that word's range (the other words rule out most of it).
+    pub moderate: u64,
+    /// A broad search first looks for its page among this many people in name order.
+    pub broad_sample: u64,
+}
+
+impl Default for SearchLimits {
+    fn default() -> Self {
+        SearchLimits { selective: 5000, moderate: 20_000, broad_sample: 20_000 }
+    }
+}
+
+/// The range of `person_word.word` values that start with `term` (byte order on both databases).
+fn word_range(term: &str) -> (Value, Value) {
+    (term.to_string().into(), format!("{term}\u{10FFFF}").into())
+}
+
+/// `LIKE` patterns that require `term` to start a word of the folded name `' ' || search_key`.
+fn word_like(term: &str) -> Value {
+    format!("% {}%", like_escape(term)).into()
+}
+
+/// How many word-index rows start with `term`, counting at most `cap + 1`.
+async fn word_frequency(db: &Db, term: &str, cap: u64) -> StoreResult<u64> {
+    let (lo, hi) = word_range(term);
+    count(
+        &db.conn,
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM person_word WHERE word >= ? AND word < ? LIMIT ?) t",
+        vec![lo, hi, ((cap + 1) as i64).into()],
+    )
+    .await
+}
+
+/// The path of the root unit (the province), if any.
+async fn root_path(db: &Db) -> StoreResult<Option<String>> {
+    #[derive(FromQueryResult)]
+    struct P {
+        path: String,
+    }
+    Ok(P::find_by_statement(stmt(
+        db.backend(),
+        "SELECT path FROM unit WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+        vec![],
+    ))
+    .one(&db.conn)
+    .await?
+    .map(|p| p.path))
+}
+
+/// People by id, in the order of `ids`.
+async fn people_by_ids(db: &Db, ids: &[i64]) -> StoreResult<Vec<Person>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let rows = Person::find_by_statement(stmt(
+        db.backend(),
+        &format!("SELECT {PERSON_COLS} FROM person p JOIN unit u ON u.id = p.unit_id WHERE p.id IN ({marks})"),
+        ids.iter().map(|&i| i.into()).collect(),
+    ))
+    .all(&db.conn)
+    .await?;
+    let mut by_id: std::collections::HashMap<i64, Person> = rows.into_iter().map(|p| (p.id, p)).collect();
+    Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
+}
 
 /// Lists or searches people, sorted the Vietnamese way (given name, middle, family).
 ///
-/// The name search ignores diacritics: every word of the query must occur in the folded name.
-/// On SQLite the words of three letters or more go through the FTS5 trigram index, on
-/// PostgreSQL through the pg_trgm index; when a query matches very many people, the count is
-/// capped and the first page is read in name order instead.
+/// The name search ignores diacritics and đ: every word of the query must start a word of the
+/// folded name (`nguyen thi huong`, `huon`, `lo van`). For a search over the whole province:
+/// - when some query word is shared by few people ([`SearchLimits`]), the page is read from that
+///   word's range of the word index, with an exact count;
+/// - otherwise the first people in name order are tried, which fills a page at once for common
+///   words; the count is then reported as capped;
+/// - when that does not fill the page (common words, rare together), the rarest word's range is
+///   read anyway.
+///
+/// Searches limited to a unit, a scope below the province, or other filters go through the
+/// person table with the same word conditions.
 pub async fn search_people(db: &Db, f: &PersonFilter, page: u64, per_page: u64) -> StoreResult<Page<Person>> {
+    search_people_with(db, f, page, per_page, SearchLimits::default()).await
+}
+
+/// [`search_people`] with explicit thresholds (tests use small ones to reach every plan).
+pub async fn search_people_with(
+    db: &Db,
+    f: &PersonFilter,
+    page: u64,
+    per_page: u64,
+    limits: SearchLimits,
+) -> StoreResult<Page<Person>> {
+    let page = page.max(1);
+    let offset = (page - 1) * per_page;
+    let mut terms = text::query_terms(f.q.as_deref().unwrap_or_default());
+    terms.sort();
+    terms.dedup();
+    let whole_province = match root_path(db).await? {
+        Some(root) => f.scope.iter().any(|s| *s == root) && f.unit_path.as_deref().is_none_or(|u| u == root),
+        None => false,
+    };
+    let plain = f.gender.is_none() && f.leadership.is_none() && f.ethnicity.as_deref().is_none_or(str::is_empty);
+    if terms.is_empty() || !whole_province || !plain {
+        return search_people_by_person(db, f, &terms, page, per_page, limits.selective).await;
+    }
+    // Find the rarest word; longer words first, as they are usually rarer, and each count stops
+    // once it passes the rarest so far.
+    let mut by_length: Vec<&String> = terms.iter().collect();
+    by_length.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    let cap = if terms.len() > 1 { limits.moderate } else { limits.selective };
+    let (mut rarest_count, mut rarest) = (u64::MAX, by_length[0].clone());
+    for t in by_length {
+        let n = word_frequency(db, t, rarest_count.min(cap)).await?;
+        if n < rarest_count {
+            (rarest_count, rarest) = (n, t.clone());
+        }
+    }
+    let others: Vec<&String> = terms.iter().filter(|t| **t != rarest).collect();
+    if rarest_count > cap {
+        // Broad: look in the first people in name order.
+        let mut vals: Vec<Value> = vec![(limits.broad_sample as i64).into()];
+        let likes: Vec<String> = terms
+            .iter()
+            .map(|t| {
+                vals.push(word_like(t));
+                "(' ' || s.search_key) LIKE ? ESCAPE '\\'".to_string()
+            })
+            .collect();
+        vals.push((per_page as i64).into());
+        vals.push((offset as i64).into());
+        let ids = IdRow::find_by_statement(stmt(
+            db.backend(),
+            &format!(
+                "SELECT s.id FROM (SELECT p.id, p.sort_key, p.search_key FROM person p ORDER BY p.sort_key, p.id LIMIT ?) s \
+                 WHERE {} ORDER BY s.sort_key, s.id LIMIT ? OFFSET ?",
+                likes.join(" AND ")
+            ),
+            vals,
+        ))
+        .all(&db.conn)
+        .await?;
+        if ids.len() as u64 == per_page {
+            let items = people_by_ids(db, &ids.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+            return Ok(Page { items, page, per_page, total: limits.selective, total_capped: true });
+        }
+    }
+    // Selective (or common words that are rare together): the rarest word's range, in name order.
+    let (lo, hi) = word_range(&rarest);
+    let mut vals: Vec<Value> = vec![lo, hi];
+    let mut wh = String::from("w.word >= ? AND w.word < ?");
+    for t in &others {
+        wh.push_str(" AND (' ' || w.search_key) LIKE ? ESCAPE '\\'");
+        vals.push(word_like(t));
+    }
+    let total = count(
+        &db.conn,
+        &format!("SELECT COUNT(DISTINCT w.person_id) AS n FROM person_word w WHERE {wh}"),
+        vals.clone(),
+    )
+    .await?;
+    vals.push((per_page as i64).into());
+    vals.push((offset as i64).into());
+    #[derive(FromQueryResult)]
+    struct Hit {
+        person_id: i64,
+    }
+    let hits = Hit::find_by_statement(stmt(
+        db.backend(),
+        &format!(
+            "SELECT w.person_id, MIN(w.sort_key) AS sort_key FROM person_word w WHERE {wh} \
+             GROUP BY w.person_id ORDER BY MIN(w.sort_key), w.person_id LIMIT ? OFFSET ?"
+        ),
+        vals,
+    ))
+    .all(&db.conn)
+    .await?;
+    let items = people_by_ids(db, &hits.iter().map(|h| h.person_id).collect::<Vec<_>>()).await?;
+    Ok(Page { items, page, per_page, total, total_capped: false })
+}
+
+/// The search through the person table: for scopes below the province, a unit, other filters,
+/// or no query at all. Counts are exact up to `cap`, then capped.
+async fn search_people_by_person(
+    db: &Db,
+    f: &PersonFilter,
+    terms: &[String],
+    page: u64,
+    per_page: u64,
+    cap: u64,
+) -> StoreResult<Page<Person>> {
     let backend = db.backend();
-    let terms = text::query_terms(f.q.as_deref().unwrap_or_default());
     let mut vals: Vec<Value> = vec![];
     let mut wh = vec![scope_sql("u.path", &f.scope, &mut vals)];
     if let Some(p) = &f.unit_path {
@@ -542,50 +727,52 @@ pub async fn search_people(db: &Db, f: &PersonFilter, page: u64, per_page: u64) 
         wh.push("p.ethnicity = ?".into());
         vals.push(text::clean(e).into());
     }
-    let long_terms: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
-    let mut match_sql = String::new();
-    let mut match_vals: Vec<Value> = vec![];
-    if backend == sea_orm::DbBackend::Sqlite && !long_terms.is_empty() {
-        let phrase = long_terms.iter().map(|t| format!("\"{}\"", t.replace('"', ""))).collect::<Vec<_>>().join(" AND ");
-        match_sql = "p.id IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?)".into();
-        match_vals.push(phrase.into());
-    }
-    let fts_used = !match_sql.is_empty();
-    for t in &terms {
-        if fts_used && t.chars().count() >= 3 {
-            continue; // already required by the trigram MATCH
-        }
-        if !match_sql.is_empty() {
-            match_sql.push_str(" AND ");
-        }
-        match_sql.push_str("p.search_key LIKE ? ESCAPE '\\'");
-        match_vals.push(format!("%{}%", like_escape(t)).into());
-    }
-    if !match_sql.is_empty() {
-        wh.push(format!("({match_sql})"));
-        vals.extend(match_vals);
+    for t in terms {
+        wh.push("(' ' || p.search_key) LIKE ? ESCAPE '\\'".into());
+        vals.push(word_like(t));
     }
     let wh = wh.join(" AND ");
     let from = "FROM person p JOIN unit u ON u.id = p.unit_id";
-    // Count at most DENSE_MATCHES + 1 rows: exact for selective searches, capped otherwise.
     let mut cv = vals.clone();
-    cv.push(((DENSE_MATCHES + 1) as i64).into());
-    let total =
-        count(&db.conn, &format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} WHERE {wh} LIMIT ?) t"), cv)
-            .await?;
-    let capped = total > DENSE_MATCHES;
+    cv.push(((cap + 1) as i64).into());
+    let n = count(&db.conn, &format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one {from} WHERE {wh} LIMIT ?) t"), cv)
+        .await?;
     let mut v = vals;
     v.push((per_page as i64).into());
-    v.push((((page.max(1) - 1) * per_page) as i64).into());
-    let sql = if capped || terms.is_empty() || backend == sea_orm::DbBackend::Postgres {
-        format!("SELECT {PERSON_COLS} {from} WHERE {wh} ORDER BY p.sort_key, p.id LIMIT ? OFFSET ?")
-    } else {
-        // Few matches: let SQLite take them from the index and sort them; the unary `+`
-        // keeps it from walking the whole name index instead.
-        format!("SELECT {PERSON_COLS} {from} WHERE {wh} ORDER BY +p.sort_key, p.id LIMIT ? OFFSET ?")
-    };
+    v.push((((page - 1) * per_page) as i64).into());
+    let sql = format!("SELECT {PERSON_COLS} {from} WHERE {wh} ORDER BY p.sort_key, p.id LIMIT ? OFFSET ?");
     let items = Person::find_by_statement(stmt(backend, &sql, v)).all(&db.conn).await?;
-    Ok(Page { items, page: page.max(1), per_page, total: total.min(DENSE_MATCHES), total_capped: capped })
+    Ok(Page { items, page, per_page, total: n.min(cap), total_capped: n > cap })
+}
+
+/// Replaces the word-index rows of one person.
+async fn index_words(w: &WriteTx, person_id: i64, full_name: &str) -> StoreResult<()> {
+    w.exec("DELETE FROM person_word WHERE person_id = ?", vec![person_id.into()]).await?;
+    index_words_batch(w, &[(person_id, text::fold(full_name), text::person_sort_key(full_name))]).await
+}
+
+/// Adds word-index rows for people: (id, search_key, sort_key).
+async fn index_words_batch(w: &WriteTx, people: &[(i64, String, String)]) -> StoreResult<()> {
+    let mut rows: Vec<(&str, &str, i64, &str)> = Vec::new();
+    for (id, key, sort) in people {
+        let mut words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+        words.sort();
+        words.dedup();
+        rows.extend(words.into_iter().map(|word| (word, sort.as_str(), *id, key.as_str())));
+    }
+    for chunk in rows.chunks(1000) {
+        let mut sql = String::from("INSERT INTO person_word (word, sort_key, person_id, search_key) VALUES ");
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+        for (i, (word, sort, id, key)) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(?, ?, ?, ?)" } else { ", (?, ?, ?, ?)" });
+            vals.push((*word).into());
+            vals.push((*sort).into());
+            vals.push((*id).into());
+            vals.push((*key).into());
+        }
+        w.exec(&sql, vals).await?;
+    }
+    Ok(())
 }
 
 /// Every person of the scope, for export (in name order).
@@ -653,6 +840,7 @@ pub async fn create_person(w: &mut WriteTx, input: &PersonInput, unit: &Unit) ->
     .one(&w.tx)
     .await?
     .ok_or(StoreError::NotFound("người vừa tạo"))?;
+    index_words(w, row.id, &input.full_name).await?;
     w.record("person.create", "person", Some(row.id.to_string()), Some(unit.id), person_detail(input)).await?;
     Ok(row.id)
 }
@@ -673,6 +861,7 @@ pub async fn update_person(w: &mut WriteTx, id: i64, input: &PersonInput, unit: 
         v,
     )
     .await?;
+    index_words(w, id, &input.full_name).await?;
     let mut detail = person_detail(input);
     detail["before"] = serde_json::to_value(&before).unwrap_or_default();
     w.record("person.update", "person", Some(id.to_string()), Some(unit.id), detail).await?;
@@ -682,6 +871,12 @@ pub async fn update_person(w: &mut WriteTx, id: i64, input: &PersonInput, unit: 
 /// Bulk insert without per-row audit entries (the demo loader and benchmarks record one
 /// entry for the batch). Returns the number of rows inserted.
 pub async fn insert_people_batch(w: &WriteTx, rows: &[(PersonInput, i64)]) -> StoreResult<u64> {
+    #[derive(FromQueryResult)]
+    struct Inserted {
+        id: i64,
+        search_key: String,
+        sort_key: String,
+    }
     let now = now_text();
     let mut inserted = 0;
     for chunk in rows.chunks(400) {
@@ -698,7 +893,15 @@ pub async fn insert_people_batch(w: &WriteTx, rows: &[(PersonInput, i64)]) -> St
             vals.push(now.clone().into());
             vals.push(now.clone().into());
         }
-        inserted += w.exec(&sql, vals).await?;
+        sql.push_str(" RETURNING id, search_key, sort_key");
+        let new: Vec<(i64, String, String)> = Inserted::find_by_statement(stmt(w.backend(), &sql, vals))
+            .all(&w.tx)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.search_key, r.sort_key))
+            .collect();
+        inserted += new.len() as u64;
+        index_words_batch(w, &new).await?;
     }
     Ok(inserted)
 }

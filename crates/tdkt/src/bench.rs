@@ -92,8 +92,11 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         };
         mix.push((["full name", "given name", "family + given", "prefix"][i % 4].to_string(), q));
     }
-    let scope = vec!["/".to_string()];
+    // An officer of the province's committee: the whole province in scope.
+    let root = org::find_unit_by_code(&db.conn, "UBND").await?.ok_or_else(|| anyhow::anyhow!("no root unit"))?;
+    let scope = vec![root.path];
     let mut times: Vec<(String, f64)> = Vec::new();
+    let mut slowest: Vec<(f64, String, u64, bool)> = Vec::new();
     for i in 0..*queries {
         let (kind, q) = &mix[i % mix.len()];
         let t = Instant::now();
@@ -109,6 +112,7 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
             anyhow::bail!("tìm “{q}” không thấy ai");
         }
         times.push((kind.clone(), ms));
+        slowest.push((ms, q.clone(), r.total, r.total_capped));
     }
     let report = |label: &str, mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -126,5 +130,9 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         report(kind, times.iter().filter(|(k, _)| k == kind).map(|(_, t)| *t).collect());
     }
     report("all", times.iter().map(|(_, t)| *t).collect());
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, q, total, capped) in slowest.iter().take(5) {
+        println!("  slowest: {ms:>7.2} ms  “{q}” ({}{total} matches)", if *capped { ">" } else { "" });
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -200,6 +200,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if is_demo {
                 print_logins(Some(&url));
             }
+            tokio::spawn(purge_periodically(db.clone()));
             let state = tdkt_web::AppState { db, config: Arc::new(config.web()) };
             tdkt_web::serve(listener, state, shutdown()).await?;
         }
@@ -265,6 +266,20 @@ fn print_logins(url: Option<&str>) {
     for (u, name, _, grants) in demo::DEMO_USERS {
         let roles: Vec<&str> = grants.iter().map(|(r, _)| r.label()).collect();
         println!("  {u:<12} {name} — {}", roles.join(", "));
+    }
+}
+
+/// Removes expired sessions and day-old failed-login records, hourly. Several servers may do
+/// this at once: the deletes are idempotent.
+async fn purge_periodically(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let day_ago =
+            (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        if let Err(e) = tdkt_store::users::purge_expired(&db, &day_ago).await {
+            tracing::warn!(error = %e, "purging expired sessions failed");
+        }
     }
 }
 

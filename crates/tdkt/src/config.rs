@@ -23,6 +23,9 @@ pub struct Config {
     pub session_minutes: i64,
     /// Largest upload accepted, in MiB (TDKT_MAX_UPLOAD_MB).
     pub max_upload_mb: usize,
+    /// Take the client address for login rate limiting from the last X-Forwarded-For entry
+    /// (set this only behind a reverse proxy that writes that header) (TDKT_TRUST_PROXY).
+    pub trust_proxy: bool,
     /// Log filter, as RUST_LOG (TDKT_LOG).
     pub log: String,
 }
@@ -37,6 +40,7 @@ impl Default for Config {
             secure_cookies: "auto".into(),
             session_minutes: 480,
             max_upload_mb: 20,
+            trust_proxy: false,
             log: "info".into(),
         }
     }
@@ -84,6 +88,13 @@ impl Config {
         }
         if let Some(v) = env("TDKT_MAX_UPLOAD_MB") {
             c.max_upload_mb = num("TDKT_MAX_UPLOAD_MB", v)?.max(0) as usize;
+        }
+        if let Some(v) = env("TDKT_TRUST_PROXY") {
+            c.trust_proxy = match v.trim() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => return Err(format!("TDKT_TRUST_PROXY phải là true hoặc false (nhận được “{v}”)")),
+            };
         }
         if let Some(v) = env("TDKT_LOG") {
             c.log = v;
@@ -141,6 +152,7 @@ impl Config {
             session_minutes: self.session_minutes,
             max_upload_bytes: self.max_upload_mb * 1024 * 1024,
             current_year: self.current_year,
+            trust_proxy: self.trust_proxy,
             ..tdkt_web::WebConfig::default()
         }
     }
@@ -159,6 +171,8 @@ impl Config {
              # \"auto\": Secure cookies unless listening on loopback; or \"true\" / \"false\" (TDKT_SECURE_COOKIES).\nsecure_cookies = \"{}\"\n\n\
              # Minutes of inactivity before a session ends (TDKT_SESSION_MINUTES).\nsession_minutes = {}\n\n\
              # Largest upload accepted, in MiB (TDKT_MAX_UPLOAD_MB).\nmax_upload_mb = {}\n\n\
+             # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it\n\
+             # for login rate limiting (TDKT_TRUST_PROXY).\ntrust_proxy = {}\n\n\
              # Log filter, as RUST_LOG (TDKT_LOG).\nlog = \"{}\"\n",
             d.addr,
             d.database_url,
@@ -167,6 +181,7 @@ impl Config {
             d.secure_cookies,
             d.session_minutes,
             d.max_upload_mb,
+            d.trust_proxy,
             d.log
         )
     }

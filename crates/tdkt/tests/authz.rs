@@ -183,7 +183,31 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "AO",
                     303,
                 ),
+                case("/groups/new", "GET", "/groups/new".into(), Body::None, "AO", 200),
+                // Allowed users pass the permission check, then the form is refused (no head).
+                case(
+                    "/groups/new",
+                    "POST",
+                    "/groups/new".into(),
+                    Body::Form(vec![
+                        ("code", "K-THU".into()),
+                        ("name", "Khối thử".into()),
+                        ("kind", "khoi".into()),
+                        ("year", "2027".into()),
+                        ("members", "SNV\nSTP".into()),
+                    ]),
+                    "AO",
+                    422,
+                ),
                 case("/council", "GET", "/council".into(), Body::None, "AOLVSXB", 200),
+                case(
+                    "/council/{id}/add",
+                    "POST",
+                    format!("/council/{}/add", council.id),
+                    Body::Form(vec![("person_id", "abc".into()), ("role", "uy_vien".into())]),
+                    "AO",
+                    422,
+                ),
                 case(
                     "/council/{id}/remove",
                     "POST",

@@ -258,3 +258,86 @@ async fn a_failed_write_leaves_no_trace() {
         assert_eq!(before, after, "{b}");
     }
 }
+
+#[tokio::test]
+async fn officers_create_blocks_and_council_members() {
+    for b in backends() {
+        let app = TestApp::demo(b, 300).await;
+        let (c, csrf) = app.login("chuyenvien").await;
+        let form = [
+            ("_csrf", csrf.as_str()),
+            ("code", "KHOI-THU-2027"),
+            ("name", "Khối thử nghiệm"),
+            ("kind", "khoi"),
+            ("year", "2027"),
+            ("members", "SNV\nSTP, STC"),
+            ("head", "STP"),
+            ("deputy", "SNV"),
+        ];
+        let r = c.post(format!("{}/groups/new", app.url)).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 303, "{b}");
+        let groups = tdkt_store::org::list_groups(&app.tdb.db, 2027).await.unwrap();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].members, 3);
+        assert_eq!(groups[0].head_name.as_deref(), Some("Sở Tư pháp"));
+        // The same unit twice in one year's blocks is refused with a message.
+        let form2 = [
+            ("_csrf", csrf.as_str()),
+            ("code", "KHOI-THU2-2027"),
+            ("name", "Khối khác"),
+            ("kind", "khoi"),
+            ("year", "2027"),
+            ("members", "SNV"),
+            ("head", "SYT"),
+        ];
+        let r = c.post(format!("{}/groups/new", app.url)).form(&form2).send().await.unwrap();
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(r.text().await.unwrap().contains("đã thuộc một khối thi đua khác năm 2027"), "{b}");
+        // Council: add a person, refuse them twice.
+        let council = tdkt_store::org::list_councils(&app.tdb.db).await.unwrap().remove(0);
+        let before = tdkt_store::org::council_members(&app.tdb.db, council.id).await.unwrap().len();
+        let person = tdkt_store::org::search_people(
+            &app.tdb.db,
+            &tdkt_store::org::PersonFilter {
+                unit_path: Some("/".into()),
+                scope: vec!["/".into()],
+                q: Some("huong".into()),
+                ..Default::default()
+            },
+            1,
+            1,
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+        let pid = person.id.to_string();
+        let add =
+            [("_csrf", csrf.as_str()), ("person_id", pid.as_str()), ("role", "uy_vien"), ("title", "Chuyên viên")];
+        let r = c.post(format!("{}/council/{}/add", app.url, council.id)).form(&add).send().await.unwrap();
+        assert_eq!(r.status(), 303, "{b}");
+        assert_eq!(tdkt_store::org::council_members(&app.tdb.db, council.id).await.unwrap().len(), before + 1);
+        let r = c.post(format!("{}/council/{}/add", app.url, council.id)).form(&add).send().await.unwrap();
+        assert_eq!(r.status(), 422, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn expired_sessions_are_purged() {
+    let app = TestApp::demo("sqlite", 300).await;
+    let (c, _) = app.login("canbo.xa").await;
+    use sea_orm::ConnectionTrait;
+    app.tdb.db.conn.execute_unprepared("UPDATE session SET expires_at = '2000-01-01T00:00:00.000Z'").await.unwrap();
+    let r = c.get(format!("{}/", app.url)).send().await.unwrap();
+    assert_eq!(r.status(), 303, "an expired session is not accepted");
+    tdkt_store::users::purge_expired(&app.tdb.db, "2000-01-01T00:00:00.000Z").await.unwrap();
+    let n = app
+        .tdb
+        .db
+        .conn
+        .query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, "SELECT COUNT(*) AS n FROM session"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.try_get::<i64>("", "n").unwrap(), 0);
+}

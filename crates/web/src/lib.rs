@@ -42,6 +42,8 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Year whose clusters and blocks are "current" (block heads' reach).
     pub current_year: i32,
+    /// Read the client address from X-Forwarded-For (only behind a trusted proxy).
+    pub trust_proxy: bool,
 }
 
 impl Default for WebConfig {
@@ -54,6 +56,7 @@ impl Default for WebConfig {
             max_failures_per_client: 30,
             max_upload_bytes: 20 * 1024 * 1024,
             current_year: 2026,
+            trust_proxy: false,
         }
     }
 }

@@ -3,8 +3,6 @@
 -- search_key holds the folded text (no diacritics, đ -> d, lower case) for searching;
 -- sort_key holds the Vietnamese sort key, compared as bytes (COLLATE "C").
 
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
-
 CREATE TABLE unit (
     id           BIGSERIAL PRIMARY KEY,
     code         TEXT NOT NULL UNIQUE,
@@ -24,7 +22,6 @@ CREATE TABLE unit (
 CREATE INDEX unit_parent ON unit(parent_id);
 CREATE INDEX unit_path ON unit(path text_pattern_ops);
 CREATE INDEX unit_sort ON unit(sort_key);
-CREATE INDEX unit_search ON unit USING gin (search_key gin_trgm_ops);
 
 -- A unit that was merged, split, renamed or dissolved hands its history to its successor.
 CREATE TABLE unit_lineage (
@@ -54,9 +51,21 @@ CREATE TABLE person (
     updated_at    TEXT NOT NULL
 );
 CREATE INDEX person_unit ON person(unit_id, sort_key);
-CREATE INDEX person_sort ON person(sort_key);
--- Trigram index over the folded name: serves search_key LIKE '%...%'.
-CREATE INDEX person_search ON person USING gin (search_key gin_trgm_ops);
+-- Name order, carrying the folded name: broad searches walk it without reading rows.
+CREATE INDEX person_sort ON person(sort_key) INCLUDE (search_key, id);
+
+-- Word index of the folded names: one row per word of each name, ordered by word, then by
+-- the Vietnamese name order, carrying the folded name. A search walks the range of its rarest
+-- word (word prefix) in name order and checks the other words on the carried name, without
+-- touching the person table.
+CREATE TABLE person_word (
+    word        TEXT COLLATE "C" NOT NULL,
+    sort_key    TEXT COLLATE "C" NOT NULL,
+    person_id   BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    search_key  TEXT NOT NULL,
+    PRIMARY KEY (word, sort_key, person_id) INCLUDE (search_key)
+);
+CREATE INDEX person_word_person ON person_word(person_id);
 
 -- Clusters (cụm) and blocks (khối) of one year.
 CREATE TABLE emulation_group (

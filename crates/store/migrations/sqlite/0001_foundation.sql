@@ -51,20 +51,22 @@ CREATE TABLE person (
     updated_at    TEXT NOT NULL
 );
 CREATE INDEX person_unit ON person(unit_id, sort_key);
-CREATE INDEX person_sort ON person(sort_key);
+-- Name order, carrying the folded name: broad searches walk it without reading rows.
+CREATE INDEX person_sort ON person(sort_key, search_key);
 
--- Trigram index over the folded name (SQLite's own folding does not handle đ, ours does).
-CREATE VIRTUAL TABLE person_fts USING fts5(search_key, content='person', content_rowid='id', tokenize='trigram');
-CREATE TRIGGER person_fts_insert AFTER INSERT ON person BEGIN
-    INSERT INTO person_fts(rowid, search_key) VALUES (new.id, new.search_key);
-END;
-CREATE TRIGGER person_fts_delete AFTER DELETE ON person BEGIN
-    INSERT INTO person_fts(person_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);
-END;
-CREATE TRIGGER person_fts_update AFTER UPDATE OF search_key ON person BEGIN
-    INSERT INTO person_fts(person_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);
-    INSERT INTO person_fts(rowid, search_key) VALUES (new.id, new.search_key);
-END;
+-- Word index of the folded names: one row per word of each name, ordered by word, then by
+-- the Vietnamese name order, carrying the folded name. A search walks the range of its rarest
+-- word (word prefix) in name order and checks the other words on the carried name, without
+-- touching the person table. (SQLite's FTS folding leaves đ alone; this table folds it, and
+-- serves PostgreSQL the same way.)
+CREATE TABLE person_word (
+    word        TEXT NOT NULL,
+    sort_key    TEXT NOT NULL,
+    person_id   INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    search_key  TEXT NOT NULL,
+    PRIMARY KEY (word, sort_key, person_id)
+) WITHOUT ROWID;
+CREATE INDEX person_word_person ON person_word(person_id);
 
 -- Clusters (cụm) and blocks (khối) of one year.
 CREATE TABLE emulation_group (

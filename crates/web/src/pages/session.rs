@@ -53,14 +53,30 @@ pub struct LoginForm {
     password: String,
 }
 
+/// The client's address for rate limiting: the peer, or the proxy's last X-Forwarded-For entry.
+fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+    if state.config.trust_proxy
+        && let Some(last) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    {
+        return last.to_string();
+    }
+    peer.ip().to_string()
+}
+
 const WRONG: &str = "Sai tên đăng nhập hoặc mật khẩu";
 
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let client = addr.ip().to_string();
+    let client = client_address(&state, &headers, addr);
     let since = (Utc::now() - Duration::minutes(15)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let (by_user, by_client) = match users::login_failures_since(&state.db, &f.username, &client, &since).await {
         Ok(c) => c,
