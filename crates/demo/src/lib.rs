@@ -21,7 +21,7 @@ use std::collections::HashSet;
 use std::iter::repeat_n;
 
 use chrono::{Datelike, Months, NaiveDate};
-use tdkt_domain::org::{CouncilRole, Gender, GroupKind, Leadership, LineageKind, UnitKind};
+use tdkt_domain::org::{CouncilRole, Gender, GroupKind, Leadership, LineageKind};
 
 use names::{ETHNIC, Mix, OVERALL_MIX};
 use rng::{Rng, hash_str};
@@ -42,20 +42,10 @@ pub struct Province {
     pub council: CouncilSeed,
 }
 
-/// One unit of the organisation tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitSeed {
-    /// Upper-case ASCII code, valid for [`tdkt_domain::org::parse_unit_code`].
-    pub code: String,
-    pub name: String,
-    pub kind: UnitKind,
-    /// `None` only for the root, the province's People's Committee (`"UBND"`).
-    pub parent_code: Option<String>,
-    /// The day the unit was created, when it was created in the 2025 reform.
-    pub active_from: Option<NaiveDate>,
-    /// The last day of a former unit.
-    pub active_to: Option<NaiveDate>,
-}
+/// One unit of the organisation tree: exactly what the store takes to create a unit (codes are
+/// valid for [`tdkt_domain::org::parse_unit_code`]; `parent_code` is `None` only for the root,
+/// `"UBND"`; `active_from` is set for units created in the 2025 reform, `active_to` for former ones).
+pub type UnitSeed = tdkt_domain::org::UnitInput;
 
 /// A link from a former unit to the unit that took over its work and history.
 #[derive(Debug, Clone, PartialEq, Eq)]

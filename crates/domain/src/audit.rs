@@ -62,21 +62,21 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-/// Walks entries in `seq` order, starting from the hash `expected_prev` (the genesis hash for a
-/// full check), and returns the hash of the last entry, or the first broken link.
+/// Walks entries in `seq` order, expecting the first to be number `first_seq` and to chain from
+/// `expected_prev` (1 and the genesis hash for a full check; a batch continues where the last
+/// one stopped), and returns the hash of the last entry, or the first broken link.
 pub fn verify_chain<'a>(
+    first_seq: i64,
     expected_prev: &str,
     entries: impl IntoIterator<Item = &'a StoredEntry>,
 ) -> Result<String, BrokenLink> {
     let mut prev = expected_prev.to_string();
-    let mut last_seq: Option<i64> = None;
+    let mut next_seq = first_seq;
     for e in entries {
-        if let Some(last) = last_seq
-            && e.fields.seq != last + 1
-        {
+        if e.fields.seq != next_seq {
             return Err(BrokenLink {
                 seq: e.fields.seq,
-                reason: format!("thiếu bản ghi: sau số {last} là số {}", e.fields.seq),
+                reason: format!("thiếu bản ghi: sau số {} là số {}", next_seq - 1, e.fields.seq),
             });
         }
         if e.prev_hash != prev {
@@ -92,7 +92,7 @@ pub fn verify_chain<'a>(
             });
         }
         prev = computed;
-        last_seq = Some(e.fields.seq);
+        next_seq += 1;
     }
     Ok(prev)
 }
@@ -127,20 +127,20 @@ mod tests {
     #[test]
     fn an_intact_chain_verifies() {
         let c = chain(5);
-        assert_eq!(verify_chain(GENESIS, &c), Ok(c[4].hash.clone()));
+        assert_eq!(verify_chain(1, GENESIS, &c), Ok(c[4].hash.clone()));
     }
 
     #[test]
     fn an_edited_row_is_the_first_broken_link() {
         let mut c = chain(5);
         c[2].fields.detail = r#"{"sửa":"tay"}"#.into();
-        assert_eq!(verify_chain(GENESIS, &c).map_err(|b| b.seq), Err(3));
+        assert_eq!(verify_chain(1, GENESIS, &c).map_err(|b| b.seq), Err(3));
     }
 
     #[test]
     fn a_deleted_row_is_found() {
         let mut c = chain(5);
         c.remove(1);
-        assert_eq!(verify_chain(GENESIS, &c).map_err(|b| b.seq), Err(3));
+        assert_eq!(verify_chain(1, GENESIS, &c).map_err(|b| b.seq), Err(3));
     }
 }

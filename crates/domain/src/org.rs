@@ -138,7 +138,7 @@ pub fn parse_name(field: &str, input: &str, max: usize, errors: &mut Invalid) ->
 }
 
 /// A unit to create or to replace the fields of (a form or a spreadsheet row, already parsed).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitInput {
     pub code: String,
     pub name: String,

@@ -90,7 +90,8 @@ impl Db {
 
     /// Refreshes the planner's statistics (after bulk loads).
     pub async fn analyze(&self) -> StoreResult<()> {
-        self.conn.execute_unprepared("ANALYZE").await?;
+        // PostgreSQL also needs its visibility map set for index-only scans.
+        self.conn.execute_unprepared(if self.is_sqlite() { "ANALYZE" } else { "VACUUM ANALYZE" }).await?;
         Ok(())
     }
 

@@ -105,12 +105,21 @@ pub async fn find_unit_by_code(db: &impl ConnectionTrait, code: &str) -> StoreRe
 
 /// The units from the root down to `unit` (inclusive), for breadcrumbs.
 pub async fn unit_ancestors(db: &Db, unit: &Unit) -> StoreResult<Vec<Unit>> {
-    let ids: Vec<i64> = unit.path.split('/').filter_map(|s| s.parse().ok()).collect();
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        out.push(get_unit(&db.conn, id).await?);
+    let ids: Vec<Value> = unit.path.split('/').filter_map(|s| s.parse::<i64>().ok()).map(Value::from).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(out)
+    let marks = vec!["?"; ids.len()].join(", ");
+    Ok(UnitRow::find_by_statement(stmt(
+        db.backend(),
+        &format!("SELECT {UNIT_COLS} FROM unit u WHERE u.id IN ({marks}) ORDER BY u.depth"),
+        ids,
+    ))
+    .all(&db.conn)
+    .await?
+    .into_iter()
+    .map(Unit::from)
+    .collect())
 }
 
 /// Filters of unit lists. `scope` holds the paths the user may see (empty: nothing).
@@ -515,41 +524,98 @@ pub struct PersonFilter {
 /// Thresholds that choose how a name search is answered (see [`search_people`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SearchLimits {
-    /// A query word shared by at most this many people makes a search "selective": it is
-    /// answered from that word's range of the word index, with an exact count.
+    /// A range of the word or pair index holding at most this many rows makes a search
+    /// "selective": it is answered from that range, with an exact count.
     pub selective: u64,
-    /// A search of several words whose rarest word is shared by at most this many people is
-    /// still answered from that word's range (the other words rule out most of it).
-    pub moderate: u64,
     /// A broad search first looks for its page among this many people in name order.
     pub broad_sample: u64,
 }
 
 impl Default for SearchLimits {
     fn default() -> Self {
-        SearchLimits { selective: 5000, moderate: 20_000, broad_sample: 20_000 }
+        SearchLimits { selective: 20_000, broad_sample: 20_000 }
     }
 }
 
-/// The range of `person_word.word` values that start with `term` (byte order on both databases).
-fn word_range(term: &str) -> (Value, Value) {
-    (term.to_string().into(), format!("{term}\u{10FFFF}").into())
+/// One word of a query: every word but the last must be a whole word of the name; the last
+/// may be the start of one (the officer may still be typing it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Term {
+    text: String,
+    prefix: bool,
 }
 
-/// `LIKE` patterns that require `term` to start a word of the folded name `' ' || search_key`.
-fn word_like(term: &str) -> Value {
-    format!("% {}%", like_escape(term)).into()
+fn query_words(q: &str) -> Vec<Term> {
+    let words = text::query_terms(q);
+    let n = words.len();
+    let mut out: Vec<Term> = Vec::with_capacity(n);
+    for (i, w) in words.into_iter().enumerate() {
+        let t = Term { prefix: i + 1 == n, text: w };
+        match out.iter_mut().find(|o| o.text == t.text) {
+            Some(o) => o.prefix &= t.prefix,
+            None => out.push(t),
+        }
+    }
+    out
 }
 
-/// How many word-index rows start with `term`, counting at most `cap + 1`.
-async fn word_frequency(db: &Db, term: &str, cap: u64) -> StoreResult<u64> {
-    let (lo, hi) = word_range(term);
-    count(
-        &db.conn,
-        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM person_word WHERE word >= ? AND word < ? LIMIT ?) t",
-        vec![lo, hi, ((cap + 1) as i64).into()],
-    )
-    .await
+/// The `LIKE` pattern that checks a term against `' ' || search_key || ' '`.
+fn term_like(t: &Term) -> Value {
+    if t.prefix { format!("% {}%", like_escape(&t.text)) } else { format!("% {} %", like_escape(&t.text)) }.into()
+}
+
+/// A range of the word index (one term) or of the pair index (a whole word and another term).
+#[derive(Debug, Clone)]
+enum Source {
+    Word(Term),
+    Pair(String, Term),
+}
+
+impl Source {
+    /// The table, and the condition on alias `w` with its values, that select the range.
+    fn sql(&self) -> (&'static str, String, Vec<Value>) {
+        let (table, column, key, prefix) = match self {
+            Source::Word(t) => ("person_word", "word", t.text.clone(), t.prefix),
+            Source::Pair(a, t) => ("person_pair", "pair", format!("{a} {}", t.text), t.prefix),
+        };
+        if prefix {
+            let upper = format!("{key}\u{10FFFF}");
+            (table, format!("w.{column} >= ? AND w.{column} < ?"), vec![key.into(), upper.into()])
+        } else {
+            (table, format!("w.{column} = ?"), vec![key.into()])
+        }
+    }
+
+    /// Rows of the range, counting at most `cap + 1`.
+    async fn rows(&self, db: &Db, cap: u64) -> StoreResult<u64> {
+        let (table, cond, mut vals) = self.sql();
+        vals.push((cap.min(i64::MAX as u64 - 1) as i64 + 1).into());
+        count(
+            &db.conn,
+            &format!("SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {table} w WHERE {cond} LIMIT ?) t"),
+            vals,
+        )
+        .await
+    }
+}
+
+/// The places a search may start from: each term's word range, and each pair of a whole word
+/// with another term. Pairs first: they are usually the narrowest.
+fn sources(terms: &[Term]) -> Vec<Source> {
+    let mut out = Vec::new();
+    for a in terms.iter().filter(|a| !a.prefix) {
+        for b in terms {
+            // A pair of two whole words is stored both ways: one of them is enough.
+            if a.text != b.text && (b.prefix || a.text < b.text) {
+                out.push(Source::Pair(a.text.clone(), b.clone()));
+            }
+        }
+    }
+    // Longer words are usually rarer.
+    let mut words: Vec<&Term> = terms.iter().collect();
+    words.sort_by_key(|t| std::cmp::Reverse(t.text.len()));
+    out.extend(words.into_iter().cloned().map(Source::Word));
+    out
 }
 
 /// The path of the root unit (the province), if any.
@@ -587,14 +653,14 @@ async fn people_by_ids(db: &Db, ids: &[i64]) -> StoreResult<Vec<Person>> {
 
 /// Lists or searches people, sorted the Vietnamese way (given name, middle, family).
 ///
-/// The name search ignores diacritics and đ: every word of the query must start a word of the
-/// folded name (`nguyen thi huong`, `huon`, `lo van`). For a search over the whole province:
-/// - when some query word is shared by few people ([`SearchLimits`]), the page is read from that
-///   word's range of the word index, with an exact count;
-/// - otherwise the first people in name order are tried, which fills a page at once for common
-///   words; the count is then reported as capped;
-/// - when that does not fill the page (common words, rare together), the rarest word's range is
-///   read anyway.
+/// The name search ignores diacritics and đ. Every word of the query but the last must be a
+/// whole word of the folded name; the last may be the start of one (`nguyen thi huon`,
+/// `lo van`, `huong`). For a search over the whole province, the narrowest range of the word
+/// index (one word) or of the pair index (two words of one name) is read once, in name order,
+/// checking the other words on the name it carries, with an exact count. When even the narrowest
+/// range is large ([`SearchLimits`]), the first people in name order are tried, which fills a
+/// page at once for common words (the count is then reported as capped); when that does not
+/// fill the page, the narrowest range is read anyway.
 ///
 /// Searches limited to a unit, a scope below the province, or other filters go through the
 /// person table with the same word conditions.
@@ -612,9 +678,7 @@ pub async fn search_people_with(
 ) -> StoreResult<Page<Person>> {
     let page = page.max(1);
     let offset = (page - 1) * per_page;
-    let mut terms = text::query_terms(f.q.as_deref().unwrap_or_default());
-    terms.sort();
-    terms.dedup();
+    let terms = query_words(f.q.as_deref().unwrap_or_default());
     let whole_province = match root_path(db).await? {
         Some(root) => f.scope.iter().any(|s| *s == root) && f.unit_path.as_deref().is_none_or(|u| u == root),
         None => false,
@@ -623,37 +687,36 @@ pub async fn search_people_with(
     if terms.is_empty() || !whole_province || !plain {
         return search_people_by_person(db, f, &terms, page, per_page, limits.selective).await;
     }
-    // Find the rarest word; longer words first, as they are usually rarer, and each count stops
-    // once it passes the rarest so far.
-    let mut by_length: Vec<&String> = terms.iter().collect();
-    by_length.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    let cap = if terms.len() > 1 { limits.moderate } else { limits.selective };
-    let (mut rarest_count, mut rarest) = (u64::MAX, by_length[0].clone());
-    for t in by_length {
-        let n = word_frequency(db, t, rarest_count.min(cap)).await?;
-        if n < rarest_count {
-            (rarest_count, rarest) = (n, t.clone());
+    // The narrowest source; each count stops once it passes the narrowest so far.
+    let mut best: Option<(u64, Source)> = None;
+    for src in sources(&terms) {
+        let cap = best.as_ref().map(|(n, _)| *n).unwrap_or(limits.selective).min(limits.selective);
+        let n = src.rows(db, cap).await?;
+        if best.as_ref().is_none_or(|(b, _)| n < *b) {
+            best = Some((n, src));
         }
     }
-    let others: Vec<&String> = terms.iter().filter(|t| **t != rarest).collect();
-    if rarest_count > cap {
+    let Some((rows, mut source)) = best else {
+        return Ok(Page { items: vec![], page, per_page, total: 0, total_capped: false });
+    };
+    let mut likes = String::new();
+    let mut like_vals: Vec<Value> = vec![];
+    for t in &terms {
+        likes.push_str(" AND (' ' || {a}.search_key || ' ') LIKE ? ESCAPE '\\'");
+        like_vals.push(term_like(t));
+    }
+    if rows > limits.selective {
         // Broad: look in the first people in name order.
         let mut vals: Vec<Value> = vec![(limits.broad_sample as i64).into()];
-        let likes: Vec<String> = terms
-            .iter()
-            .map(|t| {
-                vals.push(word_like(t));
-                "(' ' || s.search_key) LIKE ? ESCAPE '\\'".to_string()
-            })
-            .collect();
+        vals.extend(like_vals.clone());
         vals.push((per_page as i64).into());
         vals.push((offset as i64).into());
         let ids = IdRow::find_by_statement(stmt(
             db.backend(),
             &format!(
                 "SELECT s.id FROM (SELECT p.id, p.sort_key, p.search_key FROM person p ORDER BY p.sort_key, p.id LIMIT ?) s \
-                 WHERE {} ORDER BY s.sort_key, s.id LIMIT ? OFFSET ?",
-                likes.join(" AND ")
+                 WHERE 1 = 1{} ORDER BY s.sort_key, s.id LIMIT ? OFFSET ?",
+                likes.replace("{a}", "s")
             ),
             vals,
         ))
@@ -663,38 +726,39 @@ pub async fn search_people_with(
             let items = people_by_ids(db, &ids.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
             return Ok(Page { items, page, per_page, total: limits.selective, total_capped: true });
         }
+        // Common words that are rare together: find the truly narrowest source.
+        let mut narrowest = u64::MAX;
+        for src in sources(&terms) {
+            let n = src.rows(db, narrowest.min(u64::MAX / 4)).await?;
+            if n < narrowest {
+                (narrowest, source) = (n, src);
+            }
+        }
     }
-    // Selective (or common words that are rare together): the rarest word's range, in name order.
-    let (lo, hi) = word_range(&rarest);
-    let mut vals: Vec<Value> = vec![lo, hi];
-    let mut wh = String::from("w.word >= ? AND w.word < ?");
-    for t in &others {
-        wh.push_str(" AND (' ' || w.search_key) LIKE ? ESCAPE '\\'");
-        vals.push(word_like(t));
-    }
-    let total = count(
-        &db.conn,
-        &format!("SELECT COUNT(DISTINCT w.person_id) AS n FROM person_word w WHERE {wh}"),
-        vals.clone(),
-    )
-    .await?;
-    vals.push((per_page as i64).into());
-    vals.push((offset as i64).into());
+    // Read the range once, checking every word on the carried name; count and page here.
+    let (table, cond, mut vals) = source.sql();
+    vals.extend(like_vals);
     #[derive(FromQueryResult)]
     struct Hit {
         person_id: i64,
+        sort_key: String,
     }
-    let hits = Hit::find_by_statement(stmt(
+    let mut hits: Vec<(String, i64)> = Hit::find_by_statement(stmt(
         db.backend(),
-        &format!(
-            "SELECT w.person_id, MIN(w.sort_key) AS sort_key FROM person_word w WHERE {wh} \
-             GROUP BY w.person_id ORDER BY MIN(w.sort_key), w.person_id LIMIT ? OFFSET ?"
-        ),
+        &format!("SELECT w.person_id, w.sort_key FROM {table} w WHERE {cond}{}", likes.replace("{a}", "w")),
         vals,
     ))
     .all(&db.conn)
-    .await?;
-    let items = people_by_ids(db, &hits.iter().map(|h| h.person_id).collect::<Vec<_>>()).await?;
+    .await?
+    .into_iter()
+    .map(|h| (h.sort_key, h.person_id))
+    .collect();
+    // A person with two words in a prefix range appears twice.
+    hits.sort();
+    hits.dedup();
+    let total = hits.len() as u64;
+    let ids: Vec<i64> = hits.into_iter().skip(offset as usize).take(per_page as usize).map(|(_, id)| id).collect();
+    let items = people_by_ids(db, &ids).await?;
     Ok(Page { items, page, per_page, total, total_capped: false })
 }
 
@@ -703,7 +767,7 @@ pub async fn search_people_with(
 async fn search_people_by_person(
     db: &Db,
     f: &PersonFilter,
-    terms: &[String],
+    terms: &[Term],
     page: u64,
     per_page: u64,
     cap: u64,
@@ -728,8 +792,8 @@ async fn search_people_by_person(
         vals.push(text::clean(e).into());
     }
     for t in terms {
-        wh.push("(' ' || p.search_key) LIKE ? ESCAPE '\\'".into());
-        vals.push(word_like(t));
+        wh.push("(' ' || p.search_key || ' ') LIKE ? ESCAPE '\\'".into());
+        vals.push(term_like(t));
     }
     let wh = wh.join(" AND ");
     let from = "FROM person p JOIN unit u ON u.id = p.unit_id";
@@ -748,29 +812,40 @@ async fn search_people_by_person(
 /// Replaces the word-index rows of one person.
 async fn index_words(w: &WriteTx, person_id: i64, full_name: &str) -> StoreResult<()> {
     w.exec("DELETE FROM person_word WHERE person_id = ?", vec![person_id.into()]).await?;
+    w.exec("DELETE FROM person_pair WHERE person_id = ?", vec![person_id.into()]).await?;
     index_words_batch(w, &[(person_id, text::fold(full_name), text::person_sort_key(full_name))]).await
 }
 
-/// Adds word-index rows for people: (id, search_key, sort_key).
+/// Adds word-index and pair-index rows for people: (id, search_key, sort_key).
 async fn index_words_batch(w: &WriteTx, people: &[(i64, String, String)]) -> StoreResult<()> {
-    let mut rows: Vec<(&str, &str, i64, &str)> = Vec::new();
+    let mut words: Vec<(String, &str, i64, &str)> = Vec::new();
+    let mut pairs: Vec<(String, &str, i64, &str)> = Vec::new();
     for (id, key, sort) in people {
-        let mut words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
-        words.sort();
-        words.dedup();
-        rows.extend(words.into_iter().map(|word| (word, sort.as_str(), *id, key.as_str())));
-    }
-    for chunk in rows.chunks(1000) {
-        let mut sql = String::from("INSERT INTO person_word (word, sort_key, person_id, search_key) VALUES ");
-        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
-        for (i, (word, sort, id, key)) in chunk.iter().enumerate() {
-            sql.push_str(if i == 0 { "(?, ?, ?, ?)" } else { ", (?, ?, ?, ?)" });
-            vals.push((*word).into());
-            vals.push((*sort).into());
-            vals.push((*id).into());
-            vals.push((*key).into());
+        let mut ws: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+        ws.sort();
+        ws.dedup();
+        for a in &ws {
+            words.push((a.to_string(), sort.as_str(), *id, key.as_str()));
+            for b in &ws {
+                if a != b {
+                    pairs.push((format!("{a} {b}"), sort.as_str(), *id, key.as_str()));
+                }
+            }
         }
-        w.exec(&sql, vals).await?;
+    }
+    for (table, column, rows) in [("person_word", "word", &words), ("person_pair", "pair", &pairs)] {
+        for chunk in rows.chunks(1000) {
+            let mut sql = format!("INSERT INTO {table} ({column}, sort_key, person_id, search_key) VALUES ");
+            let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+            for (i, (k, sort, id, key)) in chunk.iter().enumerate() {
+                sql.push_str(if i == 0 { "(?, ?, ?, ?)" } else { ", (?, ?, ?, ?)" });
+                vals.push(k.clone().into());
+                vals.push((*sort).into());
+                vals.push((*id).into());
+                vals.push((*key).into());
+            }
+            w.exec(&sql, vals).await?;
+        }
     }
     Ok(())
 }
@@ -1321,6 +1396,20 @@ pub async fn meta_set(w: &WriteTx, key: &str, value: &str) -> StoreResult<()> {
 /// Whether the database holds no unit yet (a fresh installation).
 pub async fn is_empty(db: &Db) -> StoreResult<bool> {
     Ok(count(&db.conn, "SELECT COUNT(*) AS n FROM unit", vec![]).await? == 0)
+}
+
+/// Ids of the people directly in a unit.
+pub async fn person_ids_of_unit(db: &Db, unit_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(IdRow::find_by_statement(stmt(
+        db.backend(),
+        "SELECT id FROM person WHERE unit_id = ? ORDER BY id",
+        vec![unit_id.into()],
+    ))
+    .all(&db.conn)
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
 }
 
 /// Every person id in insertion order (the demo loader maps generated people to ids).

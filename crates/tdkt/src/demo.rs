@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::{Context, bail};
 use tdkt_demo::{PersonSeed, Province, UnitSeed};
 use tdkt_domain::authz::Role;
-use tdkt_domain::org::{GroupRole, PersonInput, UnitInput};
+use tdkt_domain::org::{GroupRole, PersonInput};
 use tdkt_store::org::{self, GroupInput};
 use tdkt_store::users::{self, NewUser};
 use tdkt_store::{Actor, Db, WriteTx};
@@ -74,7 +74,7 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
         )
         .await?;
     }
-    let person_ids = person_ids_in_order(&w).await?;
+    let person_ids = org::person_ids(&w.tx).await?;
     let council_id = org::create_council(&mut w, &p.council.name, p.council.term_start, p.council.term_end).await?;
     for m in &p.council.members {
         org::add_council_member(&mut w, council_id, person_ids[m.person_index], m.role, &m.title).await?;
@@ -105,15 +105,7 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
 pub async fn create_units(w: &mut WriteTx, units: &[UnitSeed]) -> anyhow::Result<HashMap<String, i64>> {
     let mut ids = HashMap::with_capacity(units.len());
     for u in units {
-        let input = UnitInput {
-            code: u.code.clone(),
-            name: u.name.clone(),
-            kind: u.kind,
-            parent_code: u.parent_code.clone(),
-            active_from: u.active_from,
-            active_to: u.active_to,
-        };
-        let id = org::create_unit(w, &input).await.with_context(|| format!("đơn vị {}", u.code))?;
+        let id = org::create_unit(w, u).await.with_context(|| format!("đơn vị {}", u.code))?;
         ids.insert(u.code.clone(), id);
     }
     Ok(ids)
@@ -131,8 +123,4 @@ pub fn person_input(s: PersonSeed) -> PersonInput {
         leadership: s.leadership,
         recruited_on: Some(s.recruited_on),
     }
-}
-
-async fn person_ids_in_order(w: &tdkt_store::WriteTx) -> anyhow::Result<Vec<i64>> {
-    Ok(org::person_ids(&w.tx).await?)
 }

@@ -257,6 +257,15 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "A",
                     303,
                 ),
+                // Unlocking an account that is not locked is harmless; only the administrator may.
+                case(
+                    "/admin/users/{id}/active",
+                    "POST",
+                    format!("/admin/users/{}/active", chutich.id),
+                    Body::Form(vec![("active", "1".into())]),
+                    "A",
+                    303,
+                ),
                 case("/audit", "GET", "/audit".into(), Body::None, "A", 200),
                 case("/api/v1/units", "GET", "/api/v1/units".into(), Body::None, "AOLVSXB", 200),
                 case("/api/v1/units/{id}", "GET", format!("/api/v1/units/{snv}"), Body::None, view, 200),

@@ -341,3 +341,43 @@ async fn expired_sessions_are_purged() {
         .unwrap();
     assert_eq!(n.try_get::<i64>("", "n").unwrap(), 0);
 }
+
+#[tokio::test]
+async fn merging_a_unit_hands_its_people_and_history_to_the_successor() {
+    for b in backends() {
+        let app = TestApp::demo(b, 500).await;
+        let (c, csrf) = app.login("chuyenvien").await;
+        let from = app.unit_id("XA-03847").await;
+        let to = app.unit_id("XA-03850").await;
+        let staff = tdkt_store::org::staff_count(
+            &app.tdb.db,
+            &tdkt_store::org::get_unit(&app.tdb.db.conn, from).await.unwrap().path,
+        )
+        .await
+        .unwrap();
+        let form = [
+            ("_csrf", csrf.as_str()),
+            ("successor_code", "XA-03850"),
+            ("kind", "hop_nhat"),
+            ("on", "01/01/2027"),
+            ("note", "Nghị quyết thử"),
+            ("move_people", "on"),
+        ];
+        let r = c.post(format!("{}/units/{from}/close", app.url)).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 303, "{b}");
+        let closed = tdkt_store::org::get_unit(&app.tdb.db.conn, from).await.unwrap();
+        assert_eq!(closed.active_to, chrono::NaiveDate::from_ymd_opt(2026, 12, 31), "{b}: last day before the merger");
+        let history = tdkt_store::org::history_units(&app.tdb.db, to).await.unwrap();
+        assert!(history.contains(&from) && history.contains(&to), "{b}: the successor inherits the history");
+        let direct = tdkt_store::org::person_ids_of_unit(&app.tdb.db, from).await.unwrap();
+        assert!(direct.is_empty(), "{b}: nobody is left in the closed unit");
+        assert!(staff > 0);
+        let page = c.get(format!("{}/units/{to}", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Tiền thân") && page.contains("Xã Mường Bú"), "{b}");
+        // A closed unit takes no new staff.
+        let p = [("_csrf", csrf.as_str()), ("full_name", "Lò Thị Mới"), ("gender", "nu"), ("unit_code", "XA-03847")];
+        let r = c.post(format!("{}/people/new", app.url)).form(&p).send().await.unwrap();
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(r.text().await.unwrap().contains("đã ngừng hoạt động"));
+    }
+}

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/export/people.{format}", get(exchange::export_people))
         .route("/admin/users", get(admin::list).post(admin::create))
         .route("/admin/users/{id}/roles", post(admin::grant))
+        .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/audit", get(admin::audit_log))
         .merge(api::routes())
         .layer(from_fn_with_state(state.clone(), auth::csrf_layer))

@@ -67,6 +67,18 @@ CREATE TABLE person_word (
 );
 CREATE INDEX person_word_person ON person_word(person_id);
 
+-- Pairs of words of the same name, in both orders ("nguyen huong" and "huong nguyen"), laid
+-- out like person_word: a search of several words starts from its rarest pair, which two
+-- common words (a family name and a given name) rarely share.
+CREATE TABLE person_pair (
+    pair        TEXT COLLATE "C" NOT NULL,
+    sort_key    TEXT COLLATE "C" NOT NULL,
+    person_id   BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    search_key  TEXT NOT NULL,
+    PRIMARY KEY (pair, sort_key, person_id) INCLUDE (search_key)
+);
+CREATE INDEX person_pair_person ON person_pair(person_id);
+
 -- Clusters (cụm) and blocks (khối) of one year.
 CREATE TABLE emulation_group (
     id          BIGSERIAL PRIMARY KEY,

@@ -68,6 +68,18 @@ CREATE TABLE person_word (
 ) WITHOUT ROWID;
 CREATE INDEX person_word_person ON person_word(person_id);
 
+-- Pairs of words of the same name, in both orders ("nguyen huong" and "huong nguyen"), laid
+-- out like person_word: a search of several words starts from its rarest pair, which two
+-- common words (a family name and a given name) rarely share.
+CREATE TABLE person_pair (
+    pair        TEXT NOT NULL,
+    sort_key    TEXT NOT NULL,
+    person_id   INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    search_key  TEXT NOT NULL,
+    PRIMARY KEY (pair, sort_key, person_id)
+) WITHOUT ROWID;
+CREATE INDEX person_pair_person ON person_pair(person_id);
+
 -- Clusters (cụm) and blocks (khối) of one year.
 CREATE TABLE emulation_group (
     id          INTEGER PRIMARY KEY,

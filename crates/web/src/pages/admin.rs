@@ -133,6 +133,32 @@ pub async fn grant(
     Ok(Redirect::to("/admin/users").into_response())
 }
 
+#[derive(Deserialize)]
+pub struct ActiveForm {
+    active: String,
+}
+
+/// Locks or unlocks an account; locking ends its sessions.
+pub async fn set_active(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> AppResult<Response> {
+    ctx.require_anywhere(Permission::ManageUsers)?;
+    let user = users::get_user(&state.db, id).await?;
+    let unit = tdkt_store::org::get_unit(&state.db.conn, user.unit_id).await?;
+    ctx.require(Permission::ManageUsers, &unit.path)?;
+    let active = f.active == "1";
+    if !active && id == ctx.user.id {
+        return Err(AppError::BadRequest("Không thể tự khoá tài khoản đang dùng".into()));
+    }
+    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
+    users::set_active(&mut w, id, active).await?;
+    w.commit().await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
