@@ -71,8 +71,7 @@ pub fn verify_chain<'a>(
     entries: impl IntoIterator<Item = &'a StoredEntry>,
 ) -> Result<String, BrokenLink> {
     let mut prev = expected_prev.to_string();
-    let mut next_seq = first_seq;
-    for e in entries {
+    for (next_seq, e) in (first_seq..).zip(entries) {
         if e.fields.seq != next_seq {
             return Err(BrokenLink {
                 seq: e.fields.seq,
@@ -92,7 +91,6 @@ pub fn verify_chain<'a>(
             });
         }
         prev = computed;
-        next_seq += 1;
     }
     Ok(prev)
 }
