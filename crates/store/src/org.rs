@@ -680,7 +680,7 @@ pub async fn search_people_with(
     let offset = (page - 1) * per_page;
     let terms = query_words(f.q.as_deref().unwrap_or_default());
     let whole_province = match root_path(db).await? {
-        Some(root) => f.scope.iter().any(|s| *s == root) && f.unit_path.as_deref().is_none_or(|u| u == root),
+        Some(root) => f.scope.contains(&root) && f.unit_path.as_deref().is_none_or(|u| u == root),
         None => false,
     };
     let plain = f.gender.is_none() && f.leadership.is_none() && f.ethnicity.as_deref().is_none_or(str::is_empty);
