@@ -586,6 +586,16 @@ impl Source {
         }
     }
 
+    /// Whether every row of the range matches the whole query (nothing else to check).
+    fn covers(&self, terms: &[Term]) -> bool {
+        match self {
+            Source::Word(t) => terms.len() == 1 && terms[0] == *t,
+            Source::Pair(a, t) => {
+                terms.len() == 2 && terms.iter().any(|x| x.text == *a && !x.prefix) && terms.contains(t)
+            }
+        }
+    }
+
     /// Rows of the range, counting at most `cap + 1`.
     async fn rows(&self, db: &Db, cap: u64) -> StoreResult<u64> {
         let (table, cond, mut vals) = self.sql();
@@ -705,6 +715,64 @@ pub async fn search_people_with(
         likes.push_str(" AND (' ' || {a}.search_key || ' ') LIKE ? ESCAPE '\\'");
         like_vals.push(term_like(t));
     }
+    let (table, cond, vals) = source.sql();
+    #[derive(FromQueryResult)]
+    struct Hit {
+        person_id: i64,
+        sort_key: String,
+    }
+    let key_column = if table == "person_word" { "word" } else { "pair" };
+    // A source that covers every query word needs no check: each of its keys is a run already
+    // in name order, so the page is a merge of the first rows of each run.
+    if source.covers(&terms) {
+        #[derive(FromQueryResult)]
+        struct Key {
+            k: String,
+        }
+        let keys = Key::find_by_statement(stmt(
+            db.backend(),
+            &format!("SELECT DISTINCT w.{key_column} AS k FROM {table} w WHERE {cond} LIMIT 33"),
+            vals.clone(),
+        ))
+        .all(&db.conn)
+        .await?;
+        if keys.len() <= 32 {
+            // Exact up to the limit; beyond it, said to be capped.
+            // Exact up to the limit; beyond it, said to be capped. One key holds each person
+            // once; several keys may hold a person twice, so their ids are counted here.
+            let (total, capped) = if rows > limits.selective {
+                (limits.selective, true)
+            } else if keys.len() == 1 {
+                (rows, false)
+            } else {
+                let ids = IdRow::find_by_statement(stmt(
+                    db.backend(),
+                    &format!("SELECT w.person_id AS id FROM {table} w WHERE {cond}"),
+                    vals,
+                ))
+                .all(&db.conn)
+                .await?;
+                (ids.into_iter().map(|r| r.id).collect::<std::collections::HashSet<i64>>().len() as u64, false)
+            };
+            let mut hits: Vec<(String, i64)> = Vec::new();
+            for k in keys {
+                let run = Hit::find_by_statement(stmt(
+                    db.backend(),
+                    &format!("SELECT w.person_id, w.sort_key FROM {table} w WHERE w.{key_column} = ? ORDER BY w.sort_key, w.person_id LIMIT ?"),
+                    vec![k.k.into(), ((offset + per_page) as i64).into()],
+                ))
+                .all(&db.conn)
+                .await?;
+                hits.extend(run.into_iter().map(|h| (h.sort_key, h.person_id)));
+            }
+            hits.sort();
+            hits.dedup_by_key(|h| h.1);
+            let ids: Vec<i64> =
+                hits.into_iter().skip(offset as usize).take(per_page as usize).map(|(_, id)| id).collect();
+            let items = people_by_ids(db, &ids).await?;
+            return Ok(Page { items, page, per_page, total, total_capped: capped });
+        }
+    }
     if rows > limits.selective {
         // Broad: look in the first people in name order.
         let mut vals: Vec<Value> = vec![(limits.broad_sample as i64).into()];
@@ -735,14 +803,10 @@ pub async fn search_people_with(
             }
         }
     }
-    // Read the range once, checking every word on the carried name; count and page here.
-    let (table, cond, mut vals) = source.sql();
+    let (table, cond, vals) = source.sql();
+    // Otherwise read the range once, checking every word on the carried name; count and page here.
+    let mut vals = vals;
     vals.extend(like_vals);
-    #[derive(FromQueryResult)]
-    struct Hit {
-        person_id: i64,
-        sort_key: String,
-    }
     let mut hits: Vec<(String, i64)> = Hit::find_by_statement(stmt(
         db.backend(),
         &format!("SELECT w.person_id, w.sort_key FROM {table} w WHERE {cond}{}", likes.replace("{a}", "w")),
