@@ -71,7 +71,10 @@ impl Db {
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30))
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 });
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            // Statements are prepared once per connection; a generic plan for a range whose
+            // bounds it cannot see would make PostgreSQL scan whole index tables.
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         let conn = Database::connect(opts)
             .await
             .map_err(|e| StoreError::Other(format!("không kết nối được cơ sở dữ liệu {}: {e}", redact(&url))))?;

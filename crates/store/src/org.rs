@@ -529,11 +529,13 @@ pub struct SearchLimits {
     pub selective: u64,
     /// A broad search first looks for its page among this many people in name order.
     pub broad_sample: u64,
+    /// Counts are exact up to this many matches; beyond, the page says "more than".
+    pub exact_count: u64,
 }
 
 impl Default for SearchLimits {
     fn default() -> Self {
-        SearchLimits { selective: 20_000, broad_sample: 20_000 }
+        SearchLimits { selective: 20_000, broad_sample: 20_000, exact_count: 5000 }
     }
 }
 
@@ -695,7 +697,7 @@ pub async fn search_people_with(
     };
     let plain = f.gender.is_none() && f.leadership.is_none() && f.ethnicity.as_deref().is_none_or(str::is_empty);
     if terms.is_empty() || !whole_province || !plain {
-        return search_people_by_person(db, f, &terms, page, per_page, limits.selective).await;
+        return search_people_by_person(db, f, &terms, page, per_page, limits.exact_count).await;
     }
     // The narrowest source; each count stops once it passes the narrowest so far.
     let mut best: Option<(u64, Source)> = None;
@@ -740,8 +742,10 @@ pub async fn search_people_with(
             // Exact up to the limit; beyond it, said to be capped.
             // Exact up to the limit; beyond it, said to be capped. One key holds each person
             // once; several keys may hold a person twice, so their ids are counted here.
-            let (total, capped) = if rows > limits.selective {
-                (limits.selective, true)
+            // `rows` is exact only up to the plan's limit; recount up to the counting limit.
+            let rows = if rows > limits.selective { source.rows(db, limits.exact_count).await? } else { rows };
+            let (total, capped) = if rows > limits.exact_count {
+                (limits.exact_count, true)
             } else if keys.len() == 1 {
                 (rows, false)
             } else {
@@ -792,7 +796,7 @@ pub async fn search_people_with(
         .await?;
         if ids.len() as u64 == per_page {
             let items = people_by_ids(db, &ids.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
-            return Ok(Page { items, page, per_page, total: limits.selective, total_capped: true });
+            return Ok(Page { items, page, per_page, total: limits.exact_count, total_capped: true });
         }
         // Common words that are rare together: find the truly narrowest source.
         let mut narrowest = u64::MAX;

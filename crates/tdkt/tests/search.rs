@@ -77,7 +77,10 @@ async fn every_search_plan_agrees_with_brute_force() {
                         .filter(|id| everyone.iter().any(|e| e.id == *id && e.unit_path.starts_with(p.as_str())))
                         .collect(),
                 };
-                for limits in [org::SearchLimits::default(), org::SearchLimits { selective: 20, broad_sample: 300 }] {
+                for limits in [
+                    org::SearchLimits::default(),
+                    org::SearchLimits { selective: 20, broad_sample: 300, exact_count: 30 },
+                ] {
                     let first = org::search_people_with(&tdb.db, &f, 1, 50, limits).await.unwrap();
                     let got: Vec<i64> = first.items.iter().map(|p| p.id).collect();
                     assert_eq!(
