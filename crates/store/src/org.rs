@@ -574,11 +574,20 @@ enum Source {
 }
 
 impl Source {
+    /// The key (a word, or two words) and whether the range is every key starting with it.
+    fn key(&self) -> (String, bool) {
+        match self {
+            Source::Word(t) => (t.text.clone(), t.prefix),
+            Source::Pair(a, t) => (format!("{a} {}", t.text), t.prefix),
+        }
+    }
+
     /// The table, and the condition on alias `w` with its values, that select the range.
     fn sql(&self) -> (&'static str, String, Vec<Value>) {
-        let (table, column, key, prefix) = match self {
-            Source::Word(t) => ("person_word", "word", t.text.clone(), t.prefix),
-            Source::Pair(a, t) => ("person_pair", "pair", format!("{a} {}", t.text), t.prefix),
+        let (key, prefix) = self.key();
+        let (table, column) = match self {
+            Source::Word(_) => ("person_word", "word"),
+            Source::Pair(..) => ("person_pair", "pair"),
         };
         if prefix {
             let upper = format!("{key}\u{10FFFF}");
@@ -731,13 +740,28 @@ pub async fn search_people_with(
         struct Key {
             k: String,
         }
-        let keys = Key::find_by_statement(stmt(
-            db.backend(),
-            &format!("SELECT DISTINCT w.{key_column} AS k FROM {table} w WHERE {cond} LIMIT 33"),
-            vals.clone(),
-        ))
-        .all(&db.conn)
-        .await?;
+        // The distinct keys of the range: the word itself, or for a prefix one index seek per
+        // key (a loose index scan), so a common word does not read its whole range.
+        let (key, prefix) = source.key();
+        let keys: Vec<Key> = if !prefix {
+            vec![Key { k: key }]
+        } else {
+            let upper = format!("{key}\u{10FFFF}");
+            Key::find_by_statement(stmt(
+                db.backend(),
+                &format!(
+                    "WITH RECURSIVE r(k) AS ( \
+                       SELECT (SELECT MIN(w.{key_column}) FROM {table} w WHERE w.{key_column} >= ? AND w.{key_column} < ?) \
+                       UNION ALL \
+                       SELECT (SELECT MIN(w.{key_column}) FROM {table} w WHERE w.{key_column} > r.k AND w.{key_column} < ?) \
+                       FROM r WHERE r.k IS NOT NULL \
+                     ) SELECT k FROM r WHERE k IS NOT NULL LIMIT 33"
+                ),
+                vec![key.into(), upper.clone().into(), upper.into()],
+            ))
+            .all(&db.conn)
+            .await?
+        };
         if keys.len() <= 32 {
             // Exact up to the limit; beyond it, said to be capped.
             // Exact up to the limit; beyond it, said to be capped. One key holds each person
