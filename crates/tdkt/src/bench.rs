@@ -21,6 +21,9 @@ pub enum BenchCmd {
         /// Number of timed searches.
         #[arg(long, default_value_t = 400)]
         queries: usize,
+        /// Reuse a database an earlier run with the same --people filled (skip the load).
+        #[arg(long)]
+        reuse: bool,
     },
 }
 
@@ -37,7 +40,7 @@ async fn insert_batch(db: &Db, batch: &[(PersonInput, i64)]) -> anyhow::Result<(
 }
 
 pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
-    let BenchCmd::Search { people, database_url, queries } = cmd;
+    let BenchCmd::Search { people, database_url, queries, reuse } = cmd;
     let url = match database_url {
         Some(u) => u.clone(),
         None => {
@@ -48,13 +51,20 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     };
     let db = Db::connect(&url).await?;
     tdkt_store::migrate::migrate(&db).await?;
-    if !org::is_empty(&db).await? {
+    let load = !(*reuse && !org::is_empty(&db).await?);
+    if load && !org::is_empty(&db).await? {
         anyhow::bail!("cơ sở dữ liệu benchmark phải trống");
     }
     let province = tdkt_demo::province(2_000, 1);
-    let mut w = db.write(&Actor::system("tdkt bench")).await?;
-    let ids = crate::demo::create_units(&mut w, &province.units).await?;
-    w.commit().await?;
+    let ids = if load {
+        let mut w = db.write(&Actor::system("tdkt bench")).await?;
+        let ids = crate::demo::create_units(&mut w, &province.units).await?;
+        w.commit().await?;
+        ids
+    } else {
+        println!("dùng lại dữ liệu có sẵn");
+        Default::default()
+    };
     let active: Vec<String> = province.units.iter().filter(|u| u.active_to.is_none()).map(|u| u.code.clone()).collect();
     let pb = indicatif::ProgressBar::new(*people as u64);
     let t = Instant::now();
@@ -65,7 +75,10 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         if i % 997 == 0 {
             names.push(s.full_name.clone());
         }
-        let unit_id = ids[&s.unit_code];
+        if !load {
+            continue;
+        }
+        let unit_id: i64 = ids[&s.unit_code];
         batch.push((crate::demo::person_input(s), unit_id));
         if batch.len() == 20_000 {
             insert_batch(&db, &batch).await?;
@@ -75,7 +88,9 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     }
     insert_batch(&db, &batch).await?;
     pb.finish_and_clear();
-    db.analyze().await?;
+    if load {
+        db.analyze().await?;
+    }
     println!("nạp {people} người: {:.1} s ({})", t.elapsed().as_secs_f64(), tdkt_store::db::redact(&url));
     // The query mix: full names without diacritics, given names, family + given, partial words.
     let mut mix: Vec<(String, String)> = Vec::new();
