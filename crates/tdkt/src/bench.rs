@@ -51,8 +51,9 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     };
     let db = Db::connect(&url).await?;
     tdkt_store::migrate::migrate(&db).await?;
-    let load = !(*reuse && !org::is_empty(&db).await?);
-    if load && !org::is_empty(&db).await? {
+    let empty = org::is_empty(&db).await?;
+    let load = empty || !*reuse;
+    if load && !empty {
         anyhow::bail!("cơ sở dữ liệu benchmark phải trống");
     }
     let province = tdkt_demo::province(2_000, 1);

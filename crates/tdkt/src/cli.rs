@@ -1,4 +1,4 @@
-//! Subcommands: serve, migrate, demo, import, user, audit, config, bench.
+//! Subcommands: serve, migrate, demo, import, user, audit, config, check, bench.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -59,6 +59,8 @@ enum Command {
     /// Configuration.
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Whether a history qualifies for an award, condition by condition (no database needed).
+    Check(crate::check::CheckArgs),
     /// Benchmarks (figures for the closing notes; not tests).
     #[command(subcommand)]
     Bench(crate::bench::BenchCmd),
@@ -159,6 +161,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         Command::Bench(cmd) => return crate::bench::run(cmd).await,
+        Command::Check(args) => return crate::check::run(args),
         _ => {}
     }
     let addr = match &cli.command {
@@ -241,7 +244,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Config(ConfigCmd::Example) | Command::Bench(_) => {}
+        Command::Config(ConfigCmd::Example) | Command::Bench(_) | Command::Check(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }
