@@ -13,6 +13,7 @@
 //! `shared/domain/sonla-units.md`. Sub-units, enterprises, staff numbers, people and the 2026
 //! clusters and blocks are invented demo data.
 
+pub mod history;
 mod names;
 mod rng;
 mod units;

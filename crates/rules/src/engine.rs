@@ -231,6 +231,8 @@ struct Ctx<'a> {
     start: i32,
     /// Why `start` is where it is, for the details.
     start_reason: Option<String>,
+    /// The discipline period that moved `start`, if one did.
+    discipline_reason: Option<String>,
     /// The years later conditions count in, set by a window condition.
     window: Option<(i32, i32)>,
 }
@@ -245,7 +247,18 @@ impl<'a> Ctx<'a> {
         year: i32,
         on: NaiveDate,
     ) -> Ctx<'a> {
-        let mut ctx = Ctx { engine, set, award, h, year, on, start: i32::MIN, start_reason: None, window: None };
+        let mut ctx = Ctx {
+            engine,
+            set,
+            award,
+            h,
+            year,
+            on,
+            start: i32::MIN,
+            start_reason: None,
+            discipline_reason: None,
+            window: None,
+        };
         // Law G5: achievements count only from the end of a discipline period.
         // A year with any day under discipline does not count.
         for d in h.discipline.iter().filter(|d| d.from.year() <= year) {
@@ -256,6 +269,7 @@ impl<'a> Ctx<'a> {
                     Some(t) => format!("tính từ năm {after} (hết thời hạn kỷ luật {})", fmt_date(t)),
                     None => "đang trong thời hạn kỷ luật".into(),
                 });
+                ctx.discipline_reason = ctx.start_reason.clone();
             }
         }
         // Law G6: after the last award of the same kind, counting starts again.
@@ -557,7 +571,7 @@ impl<'a> Ctx<'a> {
                             None => format!("kỷ luật từ {}, chưa hết thời hạn", fmt_date(d.from)),
                         },
                     ),
-                    None => (text, Met, self.start_reason.clone().unwrap_or_else(|| "không có".into())),
+                    None => (text, Met, self.discipline_reason.clone().unwrap_or_else(|| "không có".into())),
                 }
             }
             Check::NotDissolved => {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod import;
 pub mod migrate;
 pub mod org;
+pub mod registry;
 pub mod users;
 
 pub use audit::{Actor, WriteTx};

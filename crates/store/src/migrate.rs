@@ -15,12 +15,20 @@ pub struct Migration {
 }
 
 /// Every migration, in order. A test checks that this list and both folders agree.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "registry",
+        sqlite: include_str!("../migrations/sqlite/0002_registry.sql"),
+        postgres: include_str!("../migrations/postgres/0002_registry.sql"),
+    },
+];
 
 #[derive(FromQueryResult)]
 struct Applied {
@@ -28,7 +36,8 @@ struct Applied {
 }
 
 /// Applies the migrations that are not yet applied, in one transaction, and returns the
-/// versions it applied. Several servers starting at once on PostgreSQL take turns.
+/// versions it applied; then writes the shipped award catalogue. Several servers starting at
+/// once on PostgreSQL take turns.
 pub async fn migrate(db: &Db) -> StoreResult<Vec<i64>> {
     let backend = db.backend();
     let tx = db.conn.begin().await?;
@@ -62,6 +71,7 @@ pub async fn migrate(db: &Db) -> StoreResult<Vec<i64>> {
         .await?;
         done.push(m.version);
     }
+    crate::registry::sync_catalogue(&tx, tdkt_rules::Catalogue::builtin()).await?;
     tx.commit().await?;
     Ok(done)
 }

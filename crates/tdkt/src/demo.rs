@@ -75,6 +75,8 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
         .await?;
     }
     let person_ids = org::person_ids(&w.tx).await?;
+    progress("lịch sử khen thưởng");
+    load_histories(&mut w, &p, &person_ids, &ids).await?;
     let council_id = org::create_council(&mut w, &p.council.name, p.council.term_start, p.council.term_end).await?;
     for m in &p.council.members {
         org::add_council_member(&mut w, council_id, person_ids[m.person_index], m.role, &m.title).await?;
@@ -99,6 +101,110 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
         groups: p.groups.len(),
         council_members: p.council.members.len(),
     })
+}
+
+/// The years of award history the demo holds (the 2026 cycle is under way).
+pub const HISTORY_YEARS: std::ops::RangeInclusive<i32> = 2016..=2025;
+
+/// Ratings, titles with their decisions, initiatives, discipline and open matters of every demo person.
+async fn load_histories(
+    w: &mut WriteTx,
+    p: &Province,
+    person_ids: &[i64],
+    unit_ids: &HashMap<String, i64>,
+) -> anyhow::Result<()> {
+    use chrono::NaiveDate;
+    use tdkt_rules::history::{AwardKind, Level, Rating, WorkKind};
+    use tdkt_store::registry::{self, Holder, NewAward, NewDecision, NewInitiative};
+
+    let catalogue = tdkt_rules::Catalogue::builtin();
+    let mut ratings = Vec::new();
+    let mut awards = Vec::new();
+    let mut initiatives = Vec::new();
+    let mut decisions: HashMap<(String, i32, &'static str), i64> = HashMap::new();
+    let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).context("ngày quyết định");
+    for (i, (seed, &pid)) in p.people.iter().zip(person_ids).enumerate() {
+        let h = tdkt_demo::history::history(
+            2026,
+            i as u64,
+            seed.recruited_on,
+            *HISTORY_YEARS.start(),
+            *HISTORY_YEARS.end(),
+        );
+        for (y, r) in &h.ratings {
+            ratings.push((pid, *y, Rating::parse(r).context("mức đánh giá")?));
+        }
+        for a in &h.awards {
+            // Unit-level titles are decided by the unit (a commune by its People's Committee),
+            // the rest by the province or the Prime Minister, once a year each.
+            let (issuer, suffix, signed) = match a.code {
+                "LDTT" | "CSTD_CS" | "GK" => {
+                    // A commune's decisions are its People's Committee's; other units sign with a
+                    // short form of their code (SYT.TTYT-KV-THUAN-CHAU → TTYT).
+                    let code = &seed.unit_code;
+                    let short = code.rsplit('.').next().and_then(|c| c.split('-').next()).unwrap_or(code);
+                    let suffix = if code.starts_with("XA-") { "UBND".to_string() } else { short.to_string() };
+                    (seed.unit_code.clone(), suffix, date(a.year + 1, 1, 15)?)
+                }
+                "BK_TTG" => ("TTG".to_string(), "TTg".to_string(), date(a.year + 1, 4, 20)?),
+                _ => ("UBND".to_string(), "UBND".to_string(), date(a.year + 1, 2, 25)?),
+            };
+            let key = (issuer.clone(), a.year, if a.kind == "cong_trang" { "thuong_xuyen" } else { "khac" });
+            let decision_id = match decisions.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let n = decisions.keys().filter(|k| k.0 == issuer).count() + 1;
+                    let number = format!("{}/QĐ-{suffix}", 10 + n * 7 + (a.year as usize % 10));
+                    let issuer_name = match issuer.as_str() {
+                        "TTG" => "Thủ tướng Chính phủ".to_string(),
+                        "UBND" => "Chủ tịch Ủy ban nhân dân tỉnh Sơn La".to_string(),
+                        code => p.units.iter().find(|u| u.code == code).map(|u| u.name.clone()).unwrap_or_default(),
+                    };
+                    let id = registry::ensure_decision(
+                        w,
+                        &NewDecision {
+                            number,
+                            signed_on: signed,
+                            issuer: issuer_name,
+                            signer: String::new(),
+                            unit_id: unit_ids.get(&issuer).copied(),
+                        },
+                    )
+                    .await?;
+                    decisions.insert(key, id);
+                    id
+                }
+            };
+            awards.push(NewAward {
+                holder: Holder::Person(pid),
+                code: a.code.to_string(),
+                year: a.year,
+                period_from: (a.code == "CSTD_TINH").then_some(a.year - 2),
+                kind: AwardKind::parse(a.kind).context("loại hình khen thưởng")?,
+                decision_id: Some(decision_id),
+            });
+        }
+        for x in &h.initiatives {
+            initiatives.push(NewInitiative {
+                person_id: pid,
+                title: x.title.clone(),
+                year: x.year,
+                level: Level::parse(x.level).context("cấp sáng kiến")?,
+                kind: WorkKind::parse(x.kind).context("loại sáng kiến")?,
+                recognised_by: "Hội đồng sáng kiến cơ sở".into(),
+            });
+        }
+        for (from, to) in &h.discipline {
+            registry::add_discipline(w, Holder::Person(pid), "Khiển trách", *from, *to, "").await?;
+        }
+        for (kind, opened) in &h.pending {
+            registry::add_pending(w, Holder::Person(pid), kind, *opened, "Đang xác minh").await?;
+        }
+    }
+    registry::insert_person_ratings(w, &ratings, "tdkt demo").await?;
+    registry::insert_awards(w, catalogue, &awards, "tdkt demo").await?;
+    registry::insert_initiatives(w, &initiatives, "tdkt demo").await?;
+    Ok(())
 }
 
 /// Creates units in the given order (parents first) and returns their ids by code.

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+mod eligibility;
 pub mod error;
 pub mod pages;
 pub mod password;

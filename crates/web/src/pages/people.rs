@@ -9,7 +9,10 @@ use serde::Deserialize;
 use tdkt_domain::authz::Permission;
 use tdkt_domain::error::Invalid;
 use tdkt_domain::org::{ETHNICITIES, Gender, Leadership, PersonFields};
+use tdkt_rules::history::{Rating, Subject, SubjectKind};
+use tdkt_rules::{Status, Verdict};
 use tdkt_store::org::{self, Person, PersonFilter, Unit};
+use tdkt_store::registry::{self, Holder, Records, YearLine};
 use tdkt_store::{Actor, Page, StoreError};
 
 use crate::AppState;
@@ -124,23 +127,115 @@ struct PersonPage {
     can_edit: bool,
     age: Option<u32>,
     service_years: Option<u32>,
+    years: Vec<YearLine>,
+    records: Records,
+    /// Awards the engine has rules for (code, name), and the years it can judge.
+    awards: Vec<(String, String)>,
+    check_years: Vec<i32>,
+    chosen_award: String,
+    chosen_year: i32,
+    verdict: Option<Verdict>,
+    verdict_error: Option<String>,
 }
 
 impl PersonPage {
     fn d(&self, v: &Option<chrono::NaiveDate>) -> String {
         date(v)
     }
+
+    fn dd(&self, v: &chrono::NaiveDate) -> String {
+        date(&Some(*v))
+    }
+
+    fn rating_label(&self, code: &str) -> &'static str {
+        Rating::parse(code).map(Rating::label).unwrap_or("")
+    }
+
+    fn pending_label(&self, code: &str) -> String {
+        tdkt_rules::history::pending_label(code)
+    }
+
+    fn status_class(&self, s: &Status) -> &'static str {
+        match s {
+            Status::Met => "ok",
+            Status::NotMet => "bad",
+            Status::Review => "warn",
+        }
+    }
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+/// `?award=BK_TINH&year=2025` asks the person page for a verdict.
+#[derive(Deserialize, Default)]
+pub struct CheckQuery {
+    award: Option<String>,
+    year: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(cq): Query<CheckQuery>,
+) -> AppResult<Response> {
     let p = org::get_person(&state.db.conn, id).await?;
     ctx.require(Permission::ViewOrg, &p.unit_path)?;
     let today = chrono::Utc::now().date_naive();
     let age = p.birth_date.and_then(|b| today.years_since(b));
     let service_years = p.recruited_on.and_then(|r| today.years_since(r));
+    let records = registry::records(&state.db, Holder::Person(p.id)).await?;
+    let engine = crate::eligibility::engine(&state.db).await?;
+    let current = state.config.current_year;
+    let check_years: Vec<i32> = (2024..=current).rev().collect();
+    let chosen_year = match cq.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => y.parse::<i32>().ok().filter(|y| check_years.contains(y)).ok_or_else(|| {
+            AppError::Invalid(Invalid::one("year", format!("năm xét “{y}” không hợp lệ (từ 2024 đến {current})")))
+        })?,
+        None => current - 1,
+    };
+    let awards: Vec<(String, String)> = engine
+        .rule_set_on(chrono::NaiveDate::from_ymd_opt(chosen_year, 12, 31).unwrap_or(today))
+        .map(|set| {
+            set.rules
+                .iter()
+                .filter(|r| r.subject == SubjectKind::Individual)
+                .filter_map(|r| engine.catalogue.get(&r.award).map(|a| (a.code.clone(), a.name.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let chosen_award = cq.award.clone().filter(|a| !a.trim().is_empty()).unwrap_or_default();
+    let (mut verdict, mut verdict_error) = (None, None);
+    if !chosen_award.is_empty() {
+        let subject = Subject {
+            kind: SubjectKind::Individual,
+            name: Some(p.full_name.clone()),
+            recruited_on: p.recruited_on,
+            dissolved_on: None,
+        };
+        let on = chrono::NaiveDate::from_ymd_opt(chosen_year, 12, 31).unwrap_or(today);
+        match engine.check(&records.history(subject, on), &chosen_award, chosen_year, None) {
+            Ok(v) => verdict = Some(v),
+            Err(e) => verdict_error = Some(e.to_string()),
+        }
+    }
     let chrome = Chrome::new(&state, &ctx, "/people", p.full_name.clone());
     let can_edit = ctx.subject.can(Permission::EditPeople, &p.unit_path);
-    Ok(render(&PersonPage { chrome, p, can_edit, age, service_years })?.into_response())
+    let years = records.by_year();
+    Ok(render(&PersonPage {
+        chrome,
+        p,
+        can_edit,
+        age,
+        service_years,
+        years,
+        records,
+        awards,
+        check_years,
+        chosen_award,
+        chosen_year,
+        verdict,
+        verdict_error,
+    })?
+    .into_response())
 }
 
 #[derive(Template)]

@@ -1,0 +1,597 @@
+//! The award registry: the catalogue as loaded, decisions, awards, yearly ratings, initiatives,
+//! discipline periods and open matters of people and units, and the history the eligibility
+//! engine reads from them.
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use serde::Serialize;
+use tdkt_rules::Catalogue;
+use tdkt_rules::history::{
+    AwardKind, AwardRecord, DisciplineRecord, History, InitiativeRecord, Level, Rating, RatingRecord, Subject,
+    SubjectKind, WorkKind,
+};
+use tdkt_rules::params::Override;
+
+use crate::audit::WriteTx;
+use crate::db::{Db, now_text, stmt};
+use crate::error::{StoreError, StoreResult};
+
+/// Who a record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Holder {
+    Person(i64),
+    Unit(i64),
+}
+
+impl Holder {
+    fn ids(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Holder::Person(p) => (Some(p), None),
+            Holder::Unit(u) => (None, Some(u)),
+        }
+    }
+
+    fn object(self) -> (&'static str, String) {
+        match self {
+            Holder::Person(p) => ("person", p.to_string()),
+            Holder::Unit(u) => ("unit", u.to_string()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- catalogue
+
+/// Writes the shipped catalogue into `award_type` and `award_alias` (codes no longer shipped stay,
+/// since awards may point at them). [`crate::migrate::migrate`] runs it at every start inside its
+/// transaction; the catalogue is data of the release, not a user's change, so it is not audited.
+pub(crate) async fn sync_catalogue(tx: &impl ConnectionTrait, catalogue: &Catalogue) -> StoreResult<()> {
+    let b = tx.get_database_backend();
+    for (i, a) in catalogue.all().iter().enumerate() {
+        let subjects: Vec<&str> = a
+            .subjects
+            .iter()
+            .map(|s| match s {
+                SubjectKind::Individual => "individual",
+                SubjectKind::Collective => "collective",
+                SubjectKind::Household => "household",
+            })
+            .collect();
+        let category = serde_json::to_value(a.category).ok().and_then(|v| v.as_str().map(str::to_string));
+        let periodicity = serde_json::to_value(a.periodicity).ok().and_then(|v| v.as_str().map(str::to_string));
+        tx.execute_raw(stmt(
+            b,
+            "INSERT INTO award_type (code, name, category, subjects, level, authority, periodicity, period_years, multiplier, article, evidence, position) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, category = excluded.category, subjects = excluded.subjects, \
+             level = excluded.level, authority = excluded.authority, periodicity = excluded.periodicity, \
+             period_years = excluded.period_years, multiplier = excluded.multiplier, article = excluded.article, \
+             evidence = excluded.evidence, position = excluded.position",
+            vec![
+                a.code.clone().into(),
+                a.name.clone().into(),
+                category.unwrap_or_default().into(),
+                subjects.join(",").into(),
+                a.level.clone().into(),
+                a.authority.clone().into(),
+                periodicity.unwrap_or_default().into(),
+                a.period().into(),
+                a.multiplier.into(),
+                a.article.clone().into(),
+                a.evidence.clone().into(),
+                (i as i64).into(),
+            ],
+        ))
+        .await?;
+    }
+    tx.execute_raw(stmt(b, "DELETE FROM award_alias", vec![])).await?;
+    for a in catalogue.all() {
+        for alias in &a.aliases {
+            tx.execute_raw(stmt(
+                b,
+                "INSERT INTO award_alias (alias, code) VALUES (?, ?)",
+                vec![alias.clone().into(), a.code.clone().into()],
+            ))
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The province's own parameter values.
+pub async fn param_overrides(db: &impl ConnectionTrait) -> StoreResult<Vec<Override>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        key: String,
+        valid_from: NaiveDate,
+        value: Option<f64>,
+        note: String,
+    }
+    let rows = Row::find_by_statement(stmt(
+        db.get_database_backend(),
+        "SELECT key, valid_from, value, note FROM param_override ORDER BY valid_from, key",
+        vec![],
+    ))
+    .all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Override {
+            key: r.key,
+            from: r.valid_from,
+            value: r.value,
+            note: (!r.note.is_empty()).then_some(r.note),
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------- writing
+
+/// A decision (quyết định) that awards.
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    pub number: String,
+    pub signed_on: NaiveDate,
+    pub issuer: String,
+    pub signer: String,
+    pub unit_id: Option<i64>,
+}
+
+/// Records a decision, or returns the one with the same number, date and issuer (two communes
+/// may both issue a "17/QĐ-UBND" on the same day).
+pub async fn ensure_decision(w: &mut WriteTx, d: &NewDecision) -> StoreResult<i64> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let find = || {
+        stmt(
+            w.backend(),
+            "SELECT id FROM decision WHERE number = ? AND signed_on = ? AND issuer = ?",
+            vec![d.number.clone().into(), d.signed_on.into(), d.issuer.clone().into()],
+        )
+    };
+    if let Some(r) = Id::find_by_statement(find()).one(&w.tx).await? {
+        return Ok(r.id);
+    }
+    let r = Id::find_by_statement(stmt(
+        w.backend(),
+        "INSERT INTO decision (number, signed_on, issuer, signer, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        vec![
+            d.number.clone().into(),
+            d.signed_on.into(),
+            d.issuer.clone().into(),
+            d.signer.clone().into(),
+            d.unit_id.into(),
+            now_text().into(),
+        ],
+    ))
+    .one(&w.tx)
+    .await?
+    .ok_or(StoreError::NotFound("quyết định vừa tạo"))?;
+    w.record(
+        "decision.create",
+        "decision",
+        Some(r.id.to_string()),
+        d.unit_id,
+        serde_json::json!({"number": d.number, "signed_on": d.signed_on, "issuer": d.issuer}),
+    )
+    .await?;
+    Ok(r.id)
+}
+
+/// One award to record.
+#[derive(Debug, Clone)]
+pub struct NewAward {
+    pub holder: Holder,
+    pub code: String,
+    pub year: i32,
+    pub period_from: Option<i32>,
+    pub kind: AwardKind,
+    pub decision_id: Option<i64>,
+}
+
+fn award_values(a: &NewAward, catalogue: &Catalogue, now: &str) -> StoreResult<Vec<Value>> {
+    let code = catalogue
+        .canonical(&a.code)
+        .ok_or_else(|| StoreError::invalid("award_code", format!("không có mã khen thưởng “{}”", a.code)))?;
+    let (p, u) = a.holder.ids();
+    Ok(vec![
+        p.into(),
+        u.into(),
+        code.to_string().into(),
+        a.year.into(),
+        a.period_from.into(),
+        a.kind.code().into(),
+        a.decision_id.into(),
+        now.to_string().into(),
+    ])
+}
+
+const AWARD_INSERT: &str =
+    "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id, created_at) VALUES ";
+
+/// Records awards in one statement per 500 rows, with one audit entry for the batch.
+pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAward], why: &str) -> StoreResult<u64> {
+    let now = now_text();
+    let mut n = 0;
+    for chunk in rows.chunks(500) {
+        let mut sql = String::from(AWARD_INSERT);
+        let mut vals = Vec::with_capacity(chunk.len() * 8);
+        for (i, a) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(?, ?, ?, ?, ?, ?, ?, ?)" } else { ", (?, ?, ?, ?, ?, ?, ?, ?)" });
+            vals.extend(award_values(a, catalogue, &now)?);
+        }
+        n += w.exec(&sql, vals).await?;
+    }
+    if n > 0 {
+        w.record("award.import", "award", None, None, serde_json::json!({"rows": n, "source": why})).await?;
+    }
+    Ok(n)
+}
+
+/// Records one award; a second regular award of the same code and year for the same holder is refused.
+pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> StoreResult<()> {
+    let (p, u) = a.holder.ids();
+    let code = catalogue.canonical(&a.code).unwrap_or(&a.code).to_string();
+    if a.kind == AwardKind::CongTrang {
+        let dup = crate::org::count(
+            &w.tx,
+            "SELECT COUNT(*) AS n FROM award WHERE award_code = ? AND year = ? AND kind = 'cong_trang' AND revoked_on IS NULL \
+             AND (person_id = ? OR unit_id = ?)",
+            vec![code.clone().into(), a.year.into(), p.unwrap_or(-1).into(), u.unwrap_or(-1).into()],
+        )
+        .await?;
+        if dup > 0 {
+            return Err(StoreError::invalid(
+                "award_code",
+                format!("đã có “{code}” năm {} cho đối tượng này (không khen hai lần một thành tích)", a.year),
+            ));
+        }
+    }
+    let mut sql = String::from(AWARD_INSERT);
+    sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?)");
+    w.exec(&sql, award_values(a, catalogue, &now_text())?).await?;
+    let (ty, id) = a.holder.object();
+    w.record(
+        "award.create",
+        ty,
+        Some(id),
+        u,
+        serde_json::json!({"code": code, "year": a.year, "kind": a.kind.code(), "decision_id": a.decision_id}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records yearly ratings `(holder, year, rating)`, replacing a rating of the same year.
+pub async fn upsert_ratings(w: &mut WriteTx, rows: &[(Holder, i32, Rating)], why: &str) -> StoreResult<u64> {
+    let mut n = 0;
+    for (h, year, r) in rows {
+        let (p, u) = h.ids();
+        let (column, id) = match h {
+            Holder::Person(_) => ("person_id", p),
+            Holder::Unit(_) => ("unit_id", u),
+        };
+        let changed = w
+            .exec(
+                &format!("UPDATE rating SET rating = ? WHERE {column} = ? AND year = ?"),
+                vec![r.code().into(), id.into(), (*year).into()],
+            )
+            .await?;
+        if changed == 0 {
+            w.exec(
+                "INSERT INTO rating (person_id, unit_id, year, rating) VALUES (?, ?, ?, ?)",
+                vec![p.into(), u.into(), (*year).into(), r.code().into()],
+            )
+            .await?;
+        }
+        n += 1;
+    }
+    if n > 0 {
+        w.record("rating.import", "rating", None, None, serde_json::json!({"rows": n, "source": why})).await?;
+    }
+    Ok(n)
+}
+
+/// Ratings of many people at once (new rows only), in statements of 500 rows.
+pub async fn insert_person_ratings(w: &mut WriteTx, rows: &[(i64, i32, Rating)], why: &str) -> StoreResult<u64> {
+    let mut n = 0;
+    for chunk in rows.chunks(500) {
+        let mut sql = String::from("INSERT INTO rating (person_id, year, rating) VALUES ");
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
+        for (i, (p, y, r)) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(?, ?, ?)" } else { ", (?, ?, ?)" });
+            vals.extend([(*p).into(), (*y).into(), r.code().into()]);
+        }
+        n += w.exec(&sql, vals).await?;
+    }
+    if n > 0 {
+        w.record("rating.import", "rating", None, None, serde_json::json!({"rows": n, "source": why})).await?;
+    }
+    Ok(n)
+}
+
+/// One initiative or science work of a person.
+#[derive(Debug, Clone)]
+pub struct NewInitiative {
+    pub person_id: i64,
+    pub title: String,
+    pub year: i32,
+    pub level: Level,
+    pub kind: WorkKind,
+    pub recognised_by: String,
+}
+
+pub async fn insert_initiatives(w: &mut WriteTx, rows: &[NewInitiative], why: &str) -> StoreResult<u64> {
+    let mut n = 0;
+    for chunk in rows.chunks(500) {
+        let mut sql =
+            String::from("INSERT INTO initiative (person_id, title, year, level, kind, recognised_by) VALUES ");
+        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
+        for (i, x) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(?, ?, ?, ?, ?, ?)" } else { ", (?, ?, ?, ?, ?, ?)" });
+            vals.extend([
+                x.person_id.into(),
+                tdkt_domain::text::clean(&x.title).into(),
+                x.year.into(),
+                x.level.code().into(),
+                x.kind.code().into(),
+                tdkt_domain::text::clean(&x.recognised_by).into(),
+            ]);
+        }
+        n += w.exec(&sql, vals).await?;
+    }
+    if n > 0 {
+        w.record("initiative.import", "initiative", None, None, serde_json::json!({"rows": n, "source": why})).await?;
+    }
+    Ok(n)
+}
+
+/// A discipline period or an open matter of a holder.
+pub async fn add_discipline(
+    w: &mut WriteTx,
+    holder: Holder,
+    form: &str,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    note: &str,
+) -> StoreResult<()> {
+    if ends_on.is_some_and(|e| e < starts_on) {
+        return Err(StoreError::invalid("ends_on", "ngày hết thời hạn kỷ luật trước ngày bắt đầu"));
+    }
+    let (p, u) = holder.ids();
+    w.exec(
+        "INSERT INTO discipline (person_id, unit_id, form, starts_on, ends_on, note) VALUES (?, ?, ?, ?, ?, ?)",
+        vec![
+            p.into(),
+            u.into(),
+            tdkt_domain::text::clean(form).into(),
+            starts_on.into(),
+            ends_on.into(),
+            tdkt_domain::text::clean(note).into(),
+        ],
+    )
+    .await?;
+    let (ty, id) = holder.object();
+    w.record("discipline.create", ty, Some(id), u, serde_json::json!({"form": form, "from": starts_on, "to": ends_on}))
+        .await
+}
+
+pub async fn add_pending(
+    w: &mut WriteTx,
+    holder: Holder,
+    kind: &str,
+    opened_on: NaiveDate,
+    note: &str,
+) -> StoreResult<()> {
+    let (p, u) = holder.ids();
+    w.exec(
+        "INSERT INTO pending_matter (person_id, unit_id, kind, opened_on, note) VALUES (?, ?, ?, ?, ?)",
+        vec![p.into(), u.into(), kind.into(), opened_on.into(), tdkt_domain::text::clean(note).into()],
+    )
+    .await?;
+    let (ty, id) = holder.object();
+    w.record("pending.create", ty, Some(id), u, serde_json::json!({"kind": kind, "opened_on": opened_on})).await
+}
+
+// ---------------------------------------------------------------- reading
+
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct AwardRow {
+    pub id: i64,
+    pub award_code: String,
+    pub award_name: String,
+    pub year: i32,
+    pub period_from: Option<i32>,
+    pub kind: String,
+    pub decision_number: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub revoked_on: Option<NaiveDate>,
+}
+
+impl AwardRow {
+    pub fn kind_label(&self) -> &'static str {
+        AwardKind::parse(&self.kind).map(AwardKind::label).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct InitiativeRow {
+    pub title: String,
+    pub year: i32,
+    pub level: String,
+    pub kind: String,
+    pub recognised_by: String,
+}
+
+impl InitiativeRow {
+    pub fn level_label(&self) -> &'static str {
+        Level::parse(&self.level).map(Level::label).unwrap_or("")
+    }
+
+    pub fn kind_label(&self) -> &'static str {
+        WorkKind::parse(&self.kind).map(WorkKind::label).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct DisciplineRow {
+    pub form: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct PendingRow {
+    pub kind: String,
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+/// Everything the registry holds about one person or unit.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Records {
+    pub ratings: Vec<(i32, String)>,
+    pub awards: Vec<AwardRow>,
+    pub initiatives: Vec<InitiativeRow>,
+    pub discipline: Vec<DisciplineRow>,
+    pub pending: Vec<PendingRow>,
+}
+
+/// One year of a history, for the person and unit pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearLine {
+    pub year: i32,
+    pub rating: Option<String>,
+    pub awards: Vec<AwardRow>,
+    pub initiatives: Vec<InitiativeRow>,
+}
+
+impl Records {
+    /// The years with anything recorded, newest first.
+    pub fn by_year(&self) -> Vec<YearLine> {
+        let mut years: Vec<i32> = self
+            .ratings
+            .iter()
+            .map(|r| r.0)
+            .chain(self.awards.iter().map(|a| a.year))
+            .chain(self.initiatives.iter().map(|i| i.year))
+            .collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        years
+            .into_iter()
+            .map(|y| YearLine {
+                year: y,
+                rating: self.ratings.iter().find(|r| r.0 == y).map(|r| r.1.clone()),
+                awards: self.awards.iter().filter(|a| a.year == y).cloned().collect(),
+                initiatives: self.initiatives.iter().filter(|i| i.year == y).cloned().collect(),
+            })
+            .collect()
+    }
+
+    /// The engine's view: revoked awards flagged, open matters as of `on`.
+    pub fn history(&self, subject: Subject, on: NaiveDate) -> History {
+        let mut h = History::new(subject.kind);
+        h.subject = subject;
+        h.ratings = self
+            .ratings
+            .iter()
+            .filter_map(|(y, r)| Rating::parse(r).map(|rating| RatingRecord { year: *y, rating }))
+            .collect();
+        h.awards = self
+            .awards
+            .iter()
+            .map(|a| AwardRecord {
+                code: a.award_code.clone(),
+                year: a.year,
+                kind: AwardKind::parse(&a.kind).unwrap_or_default(),
+                revoked: a.revoked_on.is_some_and(|r| r <= on),
+                decision: a.decision_number.clone(),
+            })
+            .collect();
+        h.initiatives = self
+            .initiatives
+            .iter()
+            .filter_map(|i| {
+                Some(InitiativeRecord {
+                    year: i.year,
+                    level: Level::parse(&i.level)?,
+                    kind: WorkKind::parse(&i.kind).unwrap_or_default(),
+                })
+            })
+            .collect();
+        h.discipline = self.discipline.iter().map(|d| DisciplineRecord { from: d.starts_on, to: d.ends_on }).collect();
+        h.pending = self
+            .pending
+            .iter()
+            .filter(|p| p.opened_on <= on && p.closed_on.is_none_or(|c| c > on))
+            .map(|p| p.kind.clone())
+            .collect();
+        h
+    }
+}
+
+/// The registry's records of a person or a unit, oldest first.
+pub async fn records(db: &Db, holder: Holder) -> StoreResult<Records> {
+    let b = db.backend();
+    let (column, id) = match holder {
+        Holder::Person(p) => ("person_id", p),
+        Holder::Unit(u) => ("unit_id", u),
+    };
+    #[derive(FromQueryResult)]
+    struct R {
+        year: i32,
+        rating: String,
+    }
+    let ratings = R::find_by_statement(stmt(
+        b,
+        &format!("SELECT year, rating FROM rating WHERE {column} = ? ORDER BY year"),
+        vec![id.into()],
+    ))
+    .all(&db.conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.year, r.rating))
+    .collect();
+    let awards = AwardRow::find_by_statement(stmt(
+        b,
+        &format!(
+            "SELECT a.id, a.award_code, t.name AS award_name, a.year, a.period_from, a.kind, d.number AS decision_number, \
+             d.signed_on AS decision_date, a.revoked_on \
+             FROM award a JOIN award_type t ON t.code = a.award_code LEFT JOIN decision d ON d.id = a.decision_id \
+             WHERE a.{column} = ? ORDER BY a.year, t.position"
+        ),
+        vec![id.into()],
+    ))
+    .all(&db.conn)
+    .await?;
+    let initiatives =
+        match holder {
+            Holder::Person(p) => InitiativeRow::find_by_statement(stmt(
+                b,
+                "SELECT title, year, level, kind, recognised_by FROM initiative WHERE person_id = ? ORDER BY year, id",
+                vec![p.into()],
+            ))
+            .all(&db.conn)
+            .await?,
+            Holder::Unit(_) => vec![],
+        };
+    let discipline = DisciplineRow::find_by_statement(stmt(
+        b,
+        &format!("SELECT form, starts_on, ends_on, note FROM discipline WHERE {column} = ? ORDER BY starts_on"),
+        vec![id.into()],
+    ))
+    .all(&db.conn)
+    .await?;
+    let pending = PendingRow::find_by_statement(stmt(
+        b,
+        &format!("SELECT kind, opened_on, closed_on, note FROM pending_matter WHERE {column} = ? ORDER BY opened_on"),
+        vec![id.into()],
+    ))
+    .all(&db.conn)
+    .await?;
+    Ok(Records { ratings, awards, initiatives, discipline, pending })
+}

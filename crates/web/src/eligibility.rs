@@ -1,0 +1,27 @@
+//! The eligibility engine as the web sees it: the shipped rules with the province's own
+//! parameter values from the database.
+
+use std::sync::OnceLock;
+
+use tdkt_rules::Engine;
+use tdkt_store::Db;
+
+use crate::error::{AppError, AppResult};
+
+fn base() -> AppResult<&'static Engine> {
+    static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| Engine::builtin().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| AppError::Internal(format!("bộ quy tắc: {e}")))
+}
+
+/// The engine with the province's parameter values as stored now.
+pub async fn engine(db: &Db) -> AppResult<Engine> {
+    let base = base()?;
+    let mut params = base.params.clone();
+    for o in tdkt_store::registry::param_overrides(&db.conn).await? {
+        params.add_override(o).map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    Ok(base.clone().with_params(params))
+}
