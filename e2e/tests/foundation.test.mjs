@@ -1,4 +1,4 @@
-// Foundation flow: login, people search, person page, unit page, phone layout,
+// Foundation flow: login, people search, person page with an eligibility verdict, unit page, phone layout,
 // diacritic-insensitive unit search, and authorisation (403) in a real browser.
 //
 // Run: cd e2e && npm ci && TDKT_BIN=../target/debug/tdkt npm test
@@ -126,6 +126,22 @@ describe('foundation flow', () => {
     assert.match((await unitLink.innerText()).normalize('NFC'), /Sở Nội vụ/);
     state.personUrl = page.url();
     await shot(page, '03-person');
+  });
+
+  step('3b. person page judges an award with its articles', async () => {
+    need('personUrl', 3);
+    await page.locator('h2', { hasText: 'Quá trình thi đua, khen thưởng' }).waitFor();
+    await page.selectOption('form.inline-form select[name=award]', 'BK_TINH');
+    await page.selectOption('form.inline-form select[name=year]', '2025');
+    await page.locator('form.inline-form button[type=submit]').click();
+    const verdict = page.locator('#verdict p.verdict');
+    await verdict.waitFor();
+    assert.match((await verdict.innerText()).normalize('NFC'), /điều kiện/);
+    const conditions = page.locator('#verdict ul.conditions li');
+    assert.ok((await conditions.count()) > 3, 'every route lists its conditions');
+    assert.match((await conditions.first().innerText()).normalize('NFC'), /Căn cứ: Điều 74/);
+    assert.match(page.url(), /award=BK_TINH/, 'the verdict has its own address');
+    await shot(page, '03b-eligibility');
   });
 
   step('4. unit page lists its staff', async () => {
