@@ -177,6 +177,7 @@ impl Engine {
             subject: subject.label(),
             rule_set: set.name.clone(),
         })?;
+        let start = Ctx::new(self, set, rule, a, history, year, on);
         let mut routes = Vec::with_capacity(rule.routes.len());
         for route in &rule.routes {
             let mut conds: Vec<&Condition> = Vec::new();
@@ -184,7 +185,7 @@ impl Engine {
                 conds.extend(inc.routes.first().map(|r| r.conditions.iter()).into_iter().flatten());
             }
             conds.extend(route.conditions.iter());
-            let mut ctx = Ctx::new(self, set, rule, a, history, year, on);
+            let mut ctx = start.clone();
             let mut results = Vec::new();
             let mut standard = 0;
             let mut failed = false;
@@ -220,6 +221,7 @@ impl Engine {
 }
 
 /// The state of one route while its conditions are read in order.
+#[derive(Clone)]
 struct Ctx<'a> {
     engine: &'a Engine,
     set: &'a RuleSet,

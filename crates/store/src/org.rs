@@ -763,7 +763,6 @@ pub async fn search_people_with(
             .await?
         };
         if keys.len() <= 32 {
-            // Exact up to the limit; beyond it, said to be capped.
             // Exact up to the limit; beyond it, said to be capped. One key holds each person
             // once; several keys may hold a person twice, so their ids are counted here.
             // `rows` is exact only up to the plan's limit; recount up to the counting limit.

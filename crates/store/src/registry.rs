@@ -263,36 +263,6 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
     Ok(())
 }
 
-/// Records yearly ratings `(holder, year, rating)`, replacing a rating of the same year.
-pub async fn upsert_ratings(w: &mut WriteTx, rows: &[(Holder, i32, Rating)], why: &str) -> StoreResult<u64> {
-    let mut n = 0;
-    for (h, year, r) in rows {
-        let (p, u) = h.ids();
-        let (column, id) = match h {
-            Holder::Person(_) => ("person_id", p),
-            Holder::Unit(_) => ("unit_id", u),
-        };
-        let changed = w
-            .exec(
-                &format!("UPDATE rating SET rating = ? WHERE {column} = ? AND year = ?"),
-                vec![r.code().into(), id.into(), (*year).into()],
-            )
-            .await?;
-        if changed == 0 {
-            w.exec(
-                "INSERT INTO rating (person_id, unit_id, year, rating) VALUES (?, ?, ?, ?)",
-                vec![p.into(), u.into(), (*year).into(), r.code().into()],
-            )
-            .await?;
-        }
-        n += 1;
-    }
-    if n > 0 {
-        w.record("rating.import", "rating", None, None, serde_json::json!({"rows": n, "source": why})).await?;
-    }
-    Ok(n)
-}
-
 /// Ratings of many people at once (new rows only), in statements of 500 rows.
 pub async fn insert_person_ratings(w: &mut WriteTx, rows: &[(i64, i32, Rating)], why: &str) -> StoreResult<u64> {
     let mut n = 0;

@@ -122,6 +122,7 @@ async fn load_histories(
     let mut awards = Vec::new();
     let mut initiatives = Vec::new();
     let mut decisions: HashMap<(String, i32, &'static str), i64> = HashMap::new();
+    let mut issued: HashMap<String, usize> = HashMap::new();
     let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).context("ngày quyết định");
     for (i, (seed, &pid)) in p.people.iter().zip(person_ids).enumerate() {
         let h = tdkt_demo::history::history(
@@ -153,7 +154,9 @@ async fn load_histories(
             let decision_id = match decisions.get(&key) {
                 Some(id) => *id,
                 None => {
-                    let n = decisions.keys().filter(|k| k.0 == issuer).count() + 1;
+                    let n = issued.entry(issuer.clone()).or_default();
+                    *n += 1;
+                    let n = *n;
                     let number = format!("{}/QĐ-{suffix}", 10 + n * 7 + (a.year as usize % 10));
                     let issuer_name = match issuer.as_str() {
                         "TTG" => "Thủ tướng Chính phủ".to_string(),

@@ -8,7 +8,8 @@ use tdkt_store::Db;
 
 use crate::error::{AppError, AppResult};
 
-fn base() -> AppResult<&'static Engine> {
+/// The shipped catalogue and rules, read once.
+pub fn base() -> AppResult<&'static Engine> {
     static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
     ENGINE
         .get_or_init(|| Engine::builtin().map_err(|e| e.to_string()))
@@ -16,7 +17,7 @@ fn base() -> AppResult<&'static Engine> {
         .map_err(|e| AppError::Internal(format!("bộ quy tắc: {e}")))
 }
 
-/// The engine with the province's parameter values as stored now.
+/// The engine with the province's parameter values as stored now (for a verdict).
 pub async fn engine(db: &Db) -> AppResult<Engine> {
     let base = base()?;
     let mut params = base.params.clone();

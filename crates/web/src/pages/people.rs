@@ -183,22 +183,24 @@ pub async fn show(
     let age = p.birth_date.and_then(|b| today.years_since(b));
     let service_years = p.recruited_on.and_then(|r| today.years_since(r));
     let records = registry::records(&state.db, Holder::Person(p.id)).await?;
-    let engine = crate::eligibility::engine(&state.db).await?;
+    let rules = crate::eligibility::base()?;
     let current = state.config.current_year;
-    let check_years: Vec<i32> = (2024..=current).rev().collect();
+    // From the first year the shipped rule sets cover.
+    let first = rules.rule_sets.first().map(|s| chrono::Datelike::year(&s.effective_from)).unwrap_or(current);
+    let check_years: Vec<i32> = (first..=current).rev().collect();
     let chosen_year = match cq.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         Some(y) => y.parse::<i32>().ok().filter(|y| check_years.contains(y)).ok_or_else(|| {
-            AppError::Invalid(Invalid::one("year", format!("năm xét “{y}” không hợp lệ (từ 2024 đến {current})")))
+            AppError::Invalid(Invalid::one("year", format!("năm xét “{y}” không hợp lệ (từ {first} đến {current})")))
         })?,
         None => current - 1,
     };
-    let awards: Vec<(String, String)> = engine
+    let awards: Vec<(String, String)> = rules
         .rule_set_on(chrono::NaiveDate::from_ymd_opt(chosen_year, 12, 31).unwrap_or(today))
         .map(|set| {
             set.rules
                 .iter()
                 .filter(|r| r.subject == SubjectKind::Individual)
-                .filter_map(|r| engine.catalogue.get(&r.award).map(|a| (a.code.clone(), a.name.clone())))
+                .filter_map(|r| rules.catalogue.get(&r.award).map(|a| (a.code.clone(), a.name.clone())))
                 .collect()
         })
         .unwrap_or_default();
@@ -212,6 +214,7 @@ pub async fn show(
             dissolved_on: None,
         };
         let on = chrono::NaiveDate::from_ymd_opt(chosen_year, 12, 31).unwrap_or(today);
+        let engine = crate::eligibility::engine(&state.db).await?;
         match engine.check(&records.history(subject, on), &chosen_award, chosen_year, None) {
             Ok(v) => verdict = Some(v),
             Err(e) => verdict_error = Some(e.to_string()),
