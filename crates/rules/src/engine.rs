@@ -138,20 +138,20 @@ impl Engine {
         self.rule_sets.iter().rev().find(|s| s.covers(on))
     }
 
-    /// Judges `history` for `award`, taking `year` as the last achievement year, with the rules in
-    /// force on `on` (31/12 of `year` when not given).
-    pub fn check(
+    /// Finds what a judgement of `award` for a subject of `subject` kind in `year` needs: the award,
+    /// the date the rules are taken at (31/12 of `year` when not given), the rule set in force on
+    /// it and the rule for the subject.
+    pub fn prepare(
         &self,
-        history: &History,
         award: &str,
+        subject: SubjectKind,
         year: i32,
         on: Option<NaiveDate>,
-    ) -> Result<Verdict, EngineError> {
+    ) -> Result<Prepared<'_>, EngineError> {
         if !crate::history::YEARS.contains(&year) {
             return Err(EngineError::BadYear(year));
         }
         let a = self.catalogue.get(award).ok_or_else(|| EngineError::UnknownAward(award.trim().to_string()))?;
-        let subject = history.subject.kind;
         if !a.subjects.contains(&subject) {
             return Err(EngineError::WrongSubject {
                 code: a.code.clone(),
@@ -159,7 +159,6 @@ impl Engine {
                 subject: subject.label(),
             });
         }
-        history.validate()?;
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(EngineError::BadYear(year))?;
         let on = on.unwrap_or(year_end);
         if on.year() < year {
@@ -177,22 +176,34 @@ impl Engine {
             subject: subject.label(),
             rule_set: set.name.clone(),
         })?;
+        Ok(Prepared { award: a, set, rule, subject, year, on })
+    }
+
+    /// Judges `history` for `award`, taking `year` as the last achievement year, with the rules in
+    /// force on `on` (31/12 of `year` when not given).
+    pub fn check(
+        &self,
+        history: &History,
+        award: &str,
+        year: i32,
+        on: Option<NaiveDate>,
+    ) -> Result<Verdict, EngineError> {
+        let p = self.prepare(award, history.subject.kind, year, on)?;
+        history.validate()?;
+        self.judge(&p, history)
+    }
+
+    /// Judges a history already validated against a prepared rule.
+    pub fn judge(&self, p: &Prepared<'_>, history: &History) -> Result<Verdict, EngineError> {
+        let Prepared { award: a, set, rule, year, on, .. } = *p;
         let start = Ctx::new(self, set, rule, a, history, year, on);
         let mut routes = Vec::with_capacity(rule.routes.len());
-        for route in &rule.routes {
-            let mut conds: Vec<&Condition> = Vec::new();
-            if let Some(inc) = route.include.as_deref().and_then(|c| set.rule(c, subject)) {
-                conds.extend(inc.routes.first().map(|r| r.conditions.iter()).into_iter().flatten());
-            }
-            conds.extend(route.conditions.iter());
+        for (route, conds) in rule.routes.iter().zip(p.route_conditions()) {
             let mut ctx = start.clone();
             let mut results = Vec::new();
             let mut standard = 0;
             let mut failed = false;
-            for c in conds.into_iter().chain(set.common.iter()) {
-                if matches!(c.check, Check::NotDissolved) && subject != SubjectKind::Collective {
-                    continue;
-                }
+            for c in conds {
                 let r = ctx.eval(c);
                 if c.check.is_standard() && r.status != Status::Review {
                     standard += 1;
@@ -217,6 +228,42 @@ impl Engine {
             result,
             routes,
         })
+    }
+}
+
+/// An award, a subject kind and a year matched with the rule set and rule that judge them.
+#[derive(Debug, Clone, Copy)]
+pub struct Prepared<'e> {
+    pub award: &'e AwardType,
+    pub set: &'e RuleSet,
+    pub rule: &'e Rule,
+    pub subject: SubjectKind,
+    pub year: i32,
+    pub on: NaiveDate,
+}
+
+impl<'e> Prepared<'e> {
+    /// Each route's conditions in the order they are read: those of an included rule, the
+    /// route's own, then the rule set's common conditions that apply to the subject.
+    pub fn route_conditions(&self) -> Vec<Vec<&'e Condition>> {
+        let set = self.set;
+        self.rule
+            .routes
+            .iter()
+            .map(|route| {
+                let mut conds: Vec<&Condition> = Vec::new();
+                if let Some(inc) = route.include.as_deref().and_then(|c| set.rule(c, self.subject)) {
+                    conds.extend(inc.routes.first().map(|r| r.conditions.iter()).into_iter().flatten());
+                }
+                conds.extend(route.conditions.iter());
+                conds.extend(
+                    set.common
+                        .iter()
+                        .filter(|c| !matches!(c.check, Check::NotDissolved) || self.subject == SubjectKind::Collective),
+                );
+                conds
+            })
+            .collect()
     }
 }
 

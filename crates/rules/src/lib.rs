@@ -3,6 +3,7 @@
 //!
 //! No I/O: the data files are compiled in, and callers hand the engine a [`History`].
 
+pub mod bulk;
 pub mod catalogue;
 pub mod engine;
 pub mod history;
@@ -10,7 +11,7 @@ pub mod params;
 pub mod ruleset;
 
 pub use catalogue::{AwardType, Catalogue};
-pub use engine::{ConditionResult, Engine, EngineError, Outcome, RouteResult, Status, Verdict};
+pub use engine::{ConditionResult, Engine, EngineError, Outcome, Prepared, RouteResult, Status, Verdict};
 pub use history::{History, SubjectKind};
 pub use params::Params;
 pub use ruleset::RuleSet;

@@ -9,10 +9,12 @@
 
 pub mod audit;
 pub mod db;
+pub mod eligible;
 pub mod error;
 pub mod import;
 pub mod migrate;
 pub mod org;
+pub mod panel;
 pub mod registry;
 pub mod users;
 

@@ -28,6 +28,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_registry.sql"),
         postgres: include_str!("../migrations/postgres/0002_registry.sql"),
     },
+    Migration {
+        version: 3,
+        name: "panel",
+        sqlite: include_str!("../migrations/sqlite/0003_panel.sql"),
+        postgres: include_str!("../migrations/postgres/0003_panel.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

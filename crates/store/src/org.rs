@@ -383,6 +383,7 @@ pub async fn close_unit(
     )
     .await?;
     let moved = if move_people {
+        crate::panel::mark_where(w, "unit_id = ?", vec![id.into()]).await?;
         w.exec(
             "UPDATE person SET unit_id = ?, updated_at = ? WHERE unit_id = ?",
             vec![successor_id.into(), now_text().into(), id.into()],
@@ -655,19 +656,21 @@ async fn root_path(db: &Db) -> StoreResult<Option<String>> {
     .map(|p| p.path))
 }
 
-/// People by id, in the order of `ids`.
-async fn people_by_ids(db: &Db, ids: &[i64]) -> StoreResult<Vec<Person>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
+/// People by id, in the order of `ids` (ids that do not exist are skipped).
+pub async fn people_by_ids(db: &Db, ids: &[i64]) -> StoreResult<Vec<Person>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        rows.extend(
+            Person::find_by_statement(stmt(
+                db.backend(),
+                &format!("SELECT {PERSON_COLS} FROM person p JOIN unit u ON u.id = p.unit_id WHERE p.id IN ({marks})"),
+                chunk.iter().map(|&i| i.into()).collect(),
+            ))
+            .all(&db.conn)
+            .await?,
+        );
     }
-    let marks = vec!["?"; ids.len()].join(", ");
-    let rows = Person::find_by_statement(stmt(
-        db.backend(),
-        &format!("SELECT {PERSON_COLS} FROM person p JOIN unit u ON u.id = p.unit_id WHERE p.id IN ({marks})"),
-        ids.iter().map(|&i| i.into()).collect(),
-    ))
-    .all(&db.conn)
-    .await?;
     let mut by_id: std::collections::HashMap<i64, Person> = rows.into_iter().map(|p| (p.id, p)).collect();
     Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
 }
@@ -1007,6 +1010,7 @@ pub async fn create_person(w: &mut WriteTx, input: &PersonInput, unit: &Unit) ->
     .await?
     .ok_or(StoreError::NotFound("người vừa tạo"))?;
     index_words(w, row.id, &input.full_name).await?;
+    crate::panel::mark_people(w, [row.id]).await?;
     w.record("person.create", "person", Some(row.id.to_string()), Some(unit.id), person_detail(input)).await?;
     Ok(row.id)
 }
@@ -1028,6 +1032,7 @@ pub async fn update_person(w: &mut WriteTx, id: i64, input: &PersonInput, unit: 
     )
     .await?;
     index_words(w, id, &input.full_name).await?;
+    crate::panel::mark_people(w, [id]).await?;
     let mut detail = person_detail(input);
     detail["before"] = serde_json::to_value(&before).unwrap_or_default();
     w.record("person.update", "person", Some(id.to_string()), Some(unit.id), detail).await?;
@@ -1068,6 +1073,7 @@ pub async fn insert_people_batch(w: &WriteTx, rows: &[(PersonInput, i64)]) -> St
             .collect();
         inserted += new.len() as u64;
         index_words_batch(w, &new).await?;
+        crate::panel::mark_people(w, new.iter().map(|n| n.0)).await?;
     }
     Ok(inserted)
 }

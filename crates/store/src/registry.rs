@@ -223,6 +223,7 @@ pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAw
         }
         n += w.exec(&sql, vals).await?;
     }
+    crate::panel::mark_people(w, rows.iter().filter_map(|a| a.holder.ids().0)).await?;
     if n > 0 {
         w.record("award.import", "award", None, None, serde_json::json!({"rows": n, "source": why})).await?;
     }
@@ -251,6 +252,7 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
     let mut sql = String::from(AWARD_INSERT);
     sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?)");
     w.exec(&sql, award_values(a, catalogue, &now_text())?).await?;
+    crate::panel::mark_people(w, p).await?;
     let (ty, id) = a.holder.object();
     w.record(
         "award.create",
@@ -275,6 +277,7 @@ pub async fn insert_person_ratings(w: &mut WriteTx, rows: &[(i64, i32, Rating)],
         }
         n += w.exec(&sql, vals).await?;
     }
+    crate::panel::mark_people(w, rows.iter().map(|r| r.0)).await?;
     if n > 0 {
         w.record("rating.import", "rating", None, None, serde_json::json!({"rows": n, "source": why})).await?;
     }
@@ -311,6 +314,7 @@ pub async fn insert_initiatives(w: &mut WriteTx, rows: &[NewInitiative], why: &s
         }
         n += w.exec(&sql, vals).await?;
     }
+    crate::panel::mark_people(w, rows.iter().map(|x| x.person_id)).await?;
     if n > 0 {
         w.record("initiative.import", "initiative", None, None, serde_json::json!({"rows": n, "source": why})).await?;
     }
@@ -342,6 +346,7 @@ pub async fn add_discipline(
         ],
     )
     .await?;
+    crate::panel::mark_people(w, p).await?;
     let (ty, id) = holder.object();
     w.record("discipline.create", ty, Some(id), u, serde_json::json!({"form": form, "from": starts_on, "to": ends_on}))
         .await
@@ -360,6 +365,7 @@ pub async fn add_pending(
         vec![p.into(), u.into(), kind.into(), opened_on.into(), tdkt_domain::text::clean(note).into()],
     )
     .await?;
+    crate::panel::mark_people(w, p).await?;
     let (ty, id) = holder.object();
     w.record("pending.create", ty, Some(id), u, serde_json::json!({"kind": kind, "opened_on": opened_on})).await
 }
@@ -564,4 +570,13 @@ pub async fn records(db: &Db, holder: Holder) -> StoreResult<Records> {
     .all(&db.conn)
     .await?;
     Ok(Records { ratings, awards, initiatives, discipline, pending })
+}
+
+/// `base` with the province's parameter values as stored now.
+pub async fn engine_with_overrides(db: &Db, base: &tdkt_rules::Engine) -> StoreResult<tdkt_rules::Engine> {
+    let mut params = base.params.clone();
+    for o in param_overrides(&db.conn).await? {
+        params.add_override(o).map_err(|e| StoreError::Other(e.to_string()))?;
+    }
+    Ok(base.clone().with_params(params))
 }

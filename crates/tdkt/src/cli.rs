@@ -1,4 +1,4 @@
-//! Subcommands: serve, migrate, demo, import, user, audit, config, check, bench.
+//! Subcommands: serve, migrate, demo, import, user, audit, config, check, eligible, bench.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -61,6 +61,8 @@ enum Command {
     Config(ConfigCmd),
     /// Whether a history qualifies for an award, condition by condition (no database needed).
     Check(crate::check::CheckArgs),
+    /// Everyone in the registry (or a unit) who qualifies for an award in a year.
+    Eligible(crate::eligible::EligibleArgs),
     /// Benchmarks (figures for the closing notes; not tests).
     #[command(subcommand)]
     Bench(crate::bench::BenchCmd),
@@ -147,7 +149,7 @@ fn init_logging(filter: &str) {
         .try_init();
 }
 
-fn spinner(msg: &str) -> ProgressBar {
+pub(crate) fn spinner(msg: &str) -> ProgressBar {
     let pb = ProgressBar::new_spinner();
     pb.set_message(msg.to_string());
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -208,6 +210,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tdkt_web::serve(listener, state, shutdown()).await?;
         }
         Command::Import { what, file } => return import(&config, what, file).await,
+        Command::Eligible(args) => {
+            let db = open(&config).await?;
+            return crate::eligible::run(&db, args).await;
+        }
         Command::User(UserCmd::Add { username, name, unit, role }) => {
             let db = open(&config).await?;
             let role = Role::parse(role).with_context(|| format!("vai trò “{role}” không hợp lệ"))?;

@@ -19,10 +19,5 @@ pub fn base() -> AppResult<&'static Engine> {
 
 /// The engine with the province's parameter values as stored now (for a verdict).
 pub async fn engine(db: &Db) -> AppResult<Engine> {
-    let base = base()?;
-    let mut params = base.params.clone();
-    for o in tdkt_store::registry::param_overrides(&db.conn).await? {
-        params.add_override(o).map_err(|e| AppError::Internal(e.to_string()))?;
-    }
-    Ok(base.clone().with_params(params))
+    Ok(tdkt_store::registry::engine_with_overrides(db, base()?).await?)
 }

@@ -1,0 +1,924 @@
+//! Bulk eligibility: one award and year judged for a whole population at once.
+//!
+//! The histories are kept as a [`Panel`]: columns with one entry per person, where each year a
+//! fact holds is one bit of a 64-bit word (`bit(year)`, 1990–2053). A rule is compiled into a
+//! [`Plan`] of column operations that give, for every person, which routes are eligible; the
+//! answer is the one [`Engine::check`] gives for the same history (the test
+//! `tests/bulk.rs` compares both on random histories), without the texts.
+//!
+//! A person with a record outside the years a word holds is listed in `Panel::outside`; the
+//! caller judges them from their whole history with [`Plan::judge`].
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::Catalogue;
+use crate::engine::{Engine, EngineError, Prepared};
+use crate::history::{AwardKind, DisciplineRecord, History, Level, Rating, SubjectKind, WorkKind};
+use crate::ruleset::Check;
+
+/// The first year a panel word holds (bit 63).
+pub const FIRST_YEAR: i32 = 1990;
+/// The last year a panel word holds (bit 0).
+pub const LAST_YEAR: i32 = FIRST_YEAR + 63;
+/// A recruitment date that is not known.
+pub const NO_DATE: i32 = i32::MIN;
+
+/// The bit of `year` in a panel word: later years are lower bits, so that the years before a year
+/// are the bits above it.
+pub fn bit(year: i32) -> Option<u32> {
+    (FIRST_YEAR..=LAST_YEAR).contains(&year).then(|| (LAST_YEAR - year) as u32)
+}
+
+/// Bits of the years up to and including the year of bit `b`.
+fn from_bit(b: u32) -> u64 {
+    u64::MAX << b
+}
+
+/// Name of the column of years rated `min` or better.
+pub fn rating_column(min: Rating) -> String {
+    format!("rating:{}", min.code())
+}
+
+/// Name of the column of years with an award of `code` (primary code) of `kind`, not revoked.
+pub fn award_column(code: &str, kind: AwardKind) -> String {
+    format!("award:{code}:{}", kind.code())
+}
+
+/// Name of the column of initiatives or works of `kind` recognised at exactly `level`.
+pub fn initiative_column(kind: WorkKind, level: Level) -> String {
+    format!("init:{}:{}", kind.code(), level.code())
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BulkError {
+    #[error("năm {0} nằm ngoài khoảng năm xét hàng loạt ({FIRST_YEAR}–{LAST_YEAR})")]
+    YearOutOfRange(i32),
+    #[error("“{0}” cho tập thể được xét từng đơn vị, không xét hàng loạt theo cột")]
+    NotColumnar(String),
+    #[error("cột “{column}” của bảng tổng hợp bị hỏng: {message}")]
+    Corrupt { column: String, message: String },
+}
+
+fn corrupt(column: &str, message: impl Into<String>) -> BulkError {
+    BulkError::Corrupt { column: column.to_string(), message: message.into() }
+}
+
+/// When an open matter (law G4) is open: from `from` until `to` (closed on that day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+impl Span {
+    pub fn open_on(&self, on: NaiveDate) -> bool {
+        self.from <= on && self.to.is_none_or(|t| t > on)
+    }
+}
+
+/// An award revoked on a date: it counts when the rules are taken before that date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revoked {
+    pub person: u32,
+    pub column: String,
+    pub year: i32,
+    pub on: NaiveDate,
+}
+
+/// Individuals' histories as columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Panel {
+    pub ids: Vec<i64>,
+    pub units: Vec<i64>,
+    /// Recruitment dates as days from 1/1/1 CE, [`NO_DATE`] when unknown.
+    pub recruited: Vec<i32>,
+    /// Year words: `rating:*`, `award:*:*`; a column shorter than `ids` is zero past its end.
+    pub masks: BTreeMap<String, Vec<u64>>,
+    /// Initiative columns as bit planes: plane `k` holds the years with more than `k` of them.
+    pub planes: BTreeMap<String, Vec<Vec<u64>>>,
+    /// Discipline periods, by person index.
+    pub discipline: Vec<(u32, DisciplineRecord)>,
+    /// Open matters, by person index.
+    pub pending: Vec<(u32, Span)>,
+    /// Awards revoked on a date, left out of the year words.
+    pub revoked: Vec<Revoked>,
+    /// People with a record outside the years a word holds (sorted): the caller judges them from
+    /// their whole history with [`Plan::judge`].
+    pub outside: Vec<u32>,
+}
+
+fn set_at(col: &mut Vec<u64>, i: usize, v: u64) {
+    if col.len() <= i {
+        col.resize(i + 1, 0);
+    }
+    col[i] |= v;
+}
+
+impl Panel {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The years of a column (zeros when the column is absent).
+    pub fn mask(&self, name: &str, i: usize) -> u64 {
+        self.masks.get(name).and_then(|c| c.get(i)).copied().unwrap_or(0)
+    }
+
+    /// Adds a person with no records yet; returns its index.
+    pub fn add_person(&mut self, id: i64, unit: i64, recruited: Option<NaiveDate>) -> u32 {
+        self.ids.push(id);
+        self.units.push(unit);
+        self.recruited.push(recruited.map(|d| d.num_days_from_ce()).unwrap_or(NO_DATE));
+        (self.ids.len() - 1) as u32
+    }
+
+    fn year_bit(&mut self, i: u32, year: i32) -> Option<u32> {
+        let b = bit(year);
+        if b.is_none() && self.outside.last() != Some(&i) && !self.outside.contains(&i) {
+            self.outside.push(i);
+            self.outside.sort_unstable();
+        }
+        b
+    }
+
+    pub fn add_rating(&mut self, i: u32, year: i32, rating: Rating) {
+        let Some(b) = self.year_bit(i, year) else { return };
+        for min in Rating::ALL.into_iter().filter(|m| rating.at_least(*m)) {
+            set_at(self.masks.entry(rating_column(min)).or_default(), i as usize, 1 << b);
+        }
+    }
+
+    /// An award under its primary code; one revoked on a date is kept aside.
+    pub fn add_award(&mut self, i: u32, code: &str, kind: AwardKind, year: i32, revoked_on: Option<NaiveDate>) {
+        let Some(b) = self.year_bit(i, year) else { return };
+        let column = award_column(code, kind);
+        match revoked_on {
+            Some(on) => self.revoked.push(Revoked { person: i, column, year, on }),
+            None => set_at(self.masks.entry(column).or_default(), i as usize, 1 << b),
+        }
+    }
+
+    pub fn add_initiative(&mut self, i: u32, kind: WorkKind, level: Level, year: i32) {
+        let Some(b) = self.year_bit(i, year) else { return };
+        let planes = self.planes.entry(initiative_column(kind, level)).or_default();
+        // The first plane without the year's bit counts one more.
+        let k = planes.iter().position(|p| p.get(i as usize).is_none_or(|w| w & (1 << b) == 0));
+        let k = k.unwrap_or_else(|| {
+            planes.push(Vec::new());
+            planes.len() - 1
+        });
+        set_at(&mut planes[k], i as usize, 1 << b);
+    }
+
+    pub fn add_discipline(&mut self, i: u32, d: DisciplineRecord) {
+        self.discipline.push((i, d));
+    }
+
+    pub fn add_pending(&mut self, i: u32, span: Span) {
+        self.pending.push((i, span));
+    }
+
+    /// Adds one individual from a history. Awards under an alias are counted under the
+    /// catalogue's primary code; revoked awards and unknown codes count for nothing and are left
+    /// out; open matters are open at any date.
+    pub fn push(&mut self, id: i64, unit: i64, h: &History, catalogue: &Catalogue) {
+        let i = self.add_person(id, unit, h.subject.recruited_on);
+        for r in &h.ratings {
+            self.add_rating(i, r.year, r.rating);
+        }
+        for a in h.awards.iter().filter(|a| !a.revoked) {
+            match catalogue.canonical(&a.code) {
+                Some(code) => self.add_award(i, code, a.kind, a.year, None),
+                None => {
+                    self.year_bit(i, a.year);
+                }
+            }
+        }
+        for x in &h.initiatives {
+            self.add_initiative(i, x.kind, x.level, x.year);
+        }
+        for d in &h.discipline {
+            self.add_discipline(i, *d);
+        }
+        if !h.pending.is_empty() {
+            self.add_pending(i, Span { from: NaiveDate::MIN, to: None });
+        }
+    }
+
+    /// Pads every column to the panel's length.
+    pub fn finish(&mut self) {
+        let n = self.ids.len();
+        for col in self.masks.values_mut() {
+            col.resize(n, 0);
+        }
+        for planes in self.planes.values_mut() {
+            for p in planes {
+                p.resize(n, 0);
+            }
+        }
+    }
+
+    /// Appends `other`, renumbering its people.
+    pub fn append(&mut self, mut other: Panel) {
+        self.finish();
+        other.finish();
+        let n = self.ids.len();
+        let m = other.ids.len();
+        let off = n as u32;
+        self.ids.extend_from_slice(&other.ids);
+        self.units.extend_from_slice(&other.units);
+        self.recruited.extend_from_slice(&other.recruited);
+        for (name, col) in &mut self.masks {
+            match other.masks.remove(name) {
+                Some(c) => col.extend_from_slice(&c),
+                None => col.resize(n + m, 0),
+            }
+        }
+        for (name, c) in other.masks {
+            let mut col = vec![0; n];
+            col.extend_from_slice(&c);
+            self.masks.insert(name, col);
+        }
+        for (name, planes) in &mut self.planes {
+            let theirs = other.planes.remove(name).unwrap_or_default();
+            let k = planes.len().max(theirs.len());
+            planes.resize_with(k, || vec![0; n]);
+            for (j, p) in planes.iter_mut().enumerate() {
+                match theirs.get(j) {
+                    Some(t) => p.extend_from_slice(t),
+                    None => p.resize(n + m, 0),
+                }
+            }
+        }
+        for (name, theirs) in other.planes {
+            let planes = theirs
+                .into_iter()
+                .map(|t| {
+                    let mut p = vec![0; n];
+                    p.extend_from_slice(&t);
+                    p
+                })
+                .collect();
+            self.planes.insert(name, planes);
+        }
+        self.discipline.extend(other.discipline.into_iter().map(|(i, d)| (i + off, d)));
+        self.pending.extend(other.pending.into_iter().map(|(i, s)| (i + off, s)));
+        self.revoked.extend(other.revoked.into_iter().map(|r| Revoked { person: r.person + off, ..r }));
+        self.outside.extend(other.outside.into_iter().map(|i| i + off));
+    }
+
+    /// The panel as named columns of bytes, for storage. `id` is always first.
+    pub fn encode(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        out.push(("id".to_string(), self.ids.iter().flat_map(|v| v.to_le_bytes()).collect()));
+        out.push(("unit".to_string(), self.units.iter().flat_map(|v| v.to_le_bytes()).collect()));
+        out.push(("recruited".to_string(), self.recruited.iter().flat_map(|v| v.to_le_bytes()).collect()));
+        for (name, col) in &self.masks {
+            out.push((name.clone(), encode_words(col, self.ids.len())));
+        }
+        for (name, planes) in &self.planes {
+            let mut b = vec![planes.len() as u8];
+            for p in planes {
+                let e = encode_words(p, self.ids.len());
+                b.extend_from_slice(&(e.len() as u32).to_le_bytes());
+                b.extend_from_slice(&e);
+            }
+            out.push((name.clone(), b));
+        }
+        let json = |v: serde_json::Result<Vec<u8>>| v.unwrap_or_default();
+        if !self.discipline.is_empty() {
+            out.push(("discipline".to_string(), json(serde_json::to_vec(&self.discipline))));
+        }
+        if !self.pending.is_empty() {
+            out.push(("pending".to_string(), json(serde_json::to_vec(&self.pending))));
+        }
+        if !self.revoked.is_empty() {
+            out.push(("revoked".to_string(), json(serde_json::to_vec(&self.revoked))));
+        }
+        if !self.outside.is_empty() {
+            out.push(("outside".to_string(), json(serde_json::to_vec(&self.outside))));
+        }
+        out
+    }
+
+    /// Reads columns written by [`Panel::encode`] (any subset that holds `id`).
+    pub fn decode<'a>(columns: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Panel, BulkError> {
+        let cols: Vec<(&str, &[u8])> = columns.into_iter().collect();
+        let ids_bytes = cols.iter().find(|(n, _)| *n == "id").map(|(_, b)| *b).ok_or_else(|| corrupt("id", "thiếu"))?;
+        let ids = fixed::<8, i64>(ids_bytes, "id", i64::from_le_bytes)?;
+        let n = ids.len();
+        let mut p = Panel { ids, ..Panel::default() };
+        for (name, bytes) in cols {
+            match name {
+                "id" => {}
+                "unit" => p.units = fixed::<8, i64>(bytes, name, i64::from_le_bytes)?,
+                "recruited" => p.recruited = fixed::<4, i32>(bytes, name, i32::from_le_bytes)?,
+                "discipline" => {
+                    p.discipline = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?
+                }
+                "pending" => p.pending = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?,
+                "revoked" => p.revoked = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?,
+                "outside" => p.outside = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?,
+                _ if name.starts_with("init:") => {
+                    let (&k, mut rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
+                    let mut planes = Vec::with_capacity(usize::from(k));
+                    for _ in 0..k {
+                        let (len, tail) = rest.split_at_checked(4).ok_or_else(|| corrupt(name, "thiếu độ dài"))?;
+                        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+                        let (e, tail) = tail.split_at_checked(len).ok_or_else(|| corrupt(name, "thiếu dữ liệu"))?;
+                        planes.push(decode_words(e, n, name)?);
+                        rest = tail;
+                    }
+                    p.planes.insert(name.to_string(), planes);
+                }
+                _ => {
+                    p.masks.insert(name.to_string(), decode_words(bytes, n, name)?);
+                }
+            }
+        }
+        if p.units.len() != n {
+            p.units.resize(n, 0);
+        }
+        if p.recruited.len() != n {
+            p.recruited.resize(n, NO_DATE);
+        }
+        let indexes = p.discipline.iter().map(|d| d.0).chain(p.pending.iter().map(|x| x.0));
+        if indexes.chain(p.revoked.iter().map(|r| r.person)).chain(p.outside.iter().copied()).any(|i| i as usize >= n) {
+            return Err(corrupt("discipline/pending/revoked/outside", "chỉ số vượt quá số người"));
+        }
+        Ok(p)
+    }
+}
+
+fn fixed<const N: usize, T>(bytes: &[u8], name: &str, f: fn([u8; N]) -> T) -> Result<Vec<T>, BulkError> {
+    if !bytes.len().is_multiple_of(N) {
+        return Err(corrupt(name, "độ dài không khớp"));
+    }
+    Ok(bytes.chunks_exact(N).map(|c| f(c.try_into().unwrap_or([0; N]))).collect())
+}
+
+/// Dense (tag 0, one word per person) or sparse (tag 1, index and word of the non-zero ones),
+/// whichever is smaller.
+fn encode_words(col: &[u64], n: usize) -> Vec<u8> {
+    let nz = col.iter().filter(|w| **w != 0).count();
+    if nz * 12 < n * 8 {
+        let mut b = Vec::with_capacity(1 + nz * 12);
+        b.push(1);
+        for (i, w) in col.iter().enumerate().filter(|(_, w)| **w != 0) {
+            b.extend_from_slice(&(i as u32).to_le_bytes());
+            b.extend_from_slice(&w.to_le_bytes());
+        }
+        b
+    } else {
+        let mut b = Vec::with_capacity(1 + n * 8);
+        b.push(0);
+        for i in 0..n {
+            b.extend_from_slice(&col.get(i).copied().unwrap_or(0).to_le_bytes());
+        }
+        b
+    }
+}
+
+fn decode_words(bytes: &[u8], n: usize, name: &str) -> Result<Vec<u64>, BulkError> {
+    let (&tag, rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+    match tag {
+        0 if rest.len() == n * 8 => Ok(rest.chunks_exact(8).map(word).collect()),
+        1 if rest.len() % 12 == 0 => {
+            let mut col = vec![0u64; n];
+            for c in rest.chunks_exact(12) {
+                let i = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
+                *col.get_mut(i).ok_or_else(|| corrupt(name, "chỉ số vượt quá số người"))? = word(&c[4..]);
+            }
+            Ok(col)
+        }
+        _ => Err(corrupt(name, "độ dài không khớp")),
+    }
+}
+
+/// One compiled condition. Columns are indexes into `Plan::columns`.
+#[derive(Debug, Clone)]
+enum Op {
+    /// Window: `years` consecutive years rated at least the column's level, up to the year.
+    Rating {
+        col: usize,
+        years: u32,
+    },
+    RatingCount {
+        col: usize,
+        count: u32,
+    },
+    TitleChain {
+        col: usize,
+        count: u32,
+        period: u32,
+    },
+    TitleCount {
+        col: usize,
+        count: u32,
+    },
+    PriorAward {
+        col: usize,
+    },
+    Initiatives {
+        sk: Vec<usize>,
+        dt: Vec<usize>,
+        count: u32,
+        same_kind: bool,
+    },
+    /// Recruited on or before the day (days from CE); `None`: the parameter is unset, met.
+    Service {
+        cutoff: Option<i32>,
+    },
+    Review,
+    NotPending,
+    NoDiscipline,
+    NotAlreadyAwarded {
+        col: usize,
+    },
+}
+
+impl Op {
+    /// Whether the op's status counts towards "at least one standard condition" when not review.
+    fn standard(&self) -> bool {
+        !matches!(self, Op::Review | Op::NotPending | Op::NoDiscipline | Op::NotAlreadyAwarded { .. })
+    }
+}
+
+/// A column a plan reads, derived from the panel when bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    /// The union of stored year columns.
+    Union(Vec<String>),
+    /// Plane `k` of an initiative column.
+    Plane(String, usize),
+}
+
+/// One award, year and date compiled for a panel of individuals.
+#[derive(Debug, Clone)]
+pub struct Plan<'e> {
+    pub prepared: Prepared<'e>,
+    engine: &'e Engine,
+    bit: u32,
+    sources: Vec<Source>,
+    fresh: Vec<usize>,
+    routes: Vec<Vec<Op>>,
+    /// The years of the award itself (any kind), to tell who already holds it.
+    held: usize,
+}
+
+impl<'e> Plan<'e> {
+    /// Compiles the rule for individuals of `award` for `year`, with the rules in force on `on`.
+    pub fn new(engine: &'e Engine, award: &str, year: i32, on: Option<NaiveDate>) -> Result<Plan<'e>, PlanError> {
+        let prepared = engine.prepare(award, SubjectKind::Individual, year, on)?;
+        let b = bit(year).ok_or(BulkError::YearOutOfRange(year))?;
+        let mut plan =
+            Plan { prepared, engine, bit: b, sources: Vec::new(), fresh: Vec::new(), routes: Vec::new(), held: 0 };
+        let set = prepared.set;
+        let prereq: Vec<AwardKind> =
+            AwardKind::ALL.into_iter().filter(|k| !set.excluded_prerequisite_kinds.contains(k)).collect();
+        let code_of = |c: &str| engine.catalogue.canonical(c).unwrap_or(c).to_string();
+        for code in &prepared.rule.fresh_after {
+            let col = plan.source(Source::Union(prereq.iter().map(|k| award_column(&code_of(code), *k)).collect()));
+            plan.fresh.push(col);
+        }
+        plan.held =
+            plan.source(Source::Union(AwardKind::ALL.iter().map(|k| award_column(&prepared.award.code, *k)).collect()));
+        for conds in prepared.route_conditions() {
+            let mut ops = Vec::new();
+            for c in conds {
+                let op = match &c.check {
+                    Check::Rating { min, years } => {
+                        Op::Rating { col: plan.source(Source::Union(vec![rating_column(*min)])), years: *years }
+                    }
+                    Check::RatingCount { min, count } => {
+                        Op::RatingCount { col: plan.source(Source::Union(vec![rating_column(*min)])), count: *count }
+                    }
+                    Check::TitleChain { award, count } => {
+                        let code = code_of(award);
+                        let period = engine.catalogue.get(&code).map(|a| a.period()).unwrap_or(1).max(1) as u32;
+                        let cols = prereq.iter().map(|k| award_column(&code, *k)).collect();
+                        Op::TitleChain { col: plan.source(Source::Union(cols)), count: *count, period }
+                    }
+                    Check::TitleCount { award, count } => {
+                        let code = code_of(award);
+                        let cols = prereq.iter().map(|k| award_column(&code, *k)).collect();
+                        Op::TitleCount { col: plan.source(Source::Union(cols)), count: *count }
+                    }
+                    Check::PriorAward { award } => {
+                        let code = code_of(award);
+                        let cols = prereq.iter().map(|k| award_column(&code, *k)).collect();
+                        Op::PriorAward { col: plan.source(Source::Union(cols)) }
+                    }
+                    Check::Initiatives { min_level, count, same_kind } => {
+                        let mut sk = Vec::new();
+                        let mut dt = Vec::new();
+                        // Counting each year up to `count` decides "at least `count`" exactly.
+                        for level in Level::ALL.into_iter().filter(|l| l >= min_level) {
+                            for k in 0..(*count).clamp(1, 64) as usize {
+                                sk.push(plan.source(Source::Plane(initiative_column(WorkKind::SangKien, level), k)));
+                                dt.push(plan.source(Source::Plane(initiative_column(WorkKind::DeTai, level), k)));
+                            }
+                        }
+                        Op::Initiatives { sk, dt, count: *count, same_kind: *same_kind }
+                    }
+                    Check::ServiceMonths { param } => {
+                        let cutoff = match engine.params.value(param, prepared.on) {
+                            None => None,
+                            Some(m) => {
+                                let months = m.max(0.0).round() as u32;
+                                // r + m months ≤ 1/1 of the next year ⇔ r ≤ 1/1 of the next year − m months
+                                // (the first of a month never clamps).
+                                let next = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or(EngineError::BadYear(year))?;
+                                Some(
+                                    next.checked_sub_months(Months::new(months))
+                                        .map(|d| d.num_days_from_ce())
+                                        .unwrap_or(i32::MIN + 1),
+                                )
+                            }
+                        };
+                        Op::Service { cutoff }
+                    }
+                    Check::Review => Op::Review,
+                    Check::NotPending => Op::NotPending,
+                    Check::NoDiscipline => Op::NoDiscipline,
+                    Check::NotAlreadyAwarded => Op::NotAlreadyAwarded { col: plan.held },
+                    Check::NotDissolved
+                    | Check::Members { .. }
+                    | Check::NoDisciplinedMembers { .. }
+                    | Check::LedBlock { .. } => {
+                        return Err(BulkError::NotColumnar(prepared.award.code.clone()).into());
+                    }
+                };
+                ops.push(op);
+            }
+            plan.routes.push(ops);
+        }
+        Ok(plan)
+    }
+
+    fn source(&mut self, s: Source) -> usize {
+        if let Some(i) = self.sources.iter().position(|x| *x == s) {
+            return i;
+        }
+        self.sources.push(s);
+        self.sources.len() - 1
+    }
+
+    /// The stored columns the plan reads: the rest of a panel can stay in the database.
+    pub fn columns(&self) -> Vec<String> {
+        let mut out: Vec<String> =
+            ["id", "unit", "discipline", "pending", "revoked", "outside"].into_iter().map(String::from).collect();
+        if self.routes.iter().flatten().any(|op| matches!(op, Op::Service { .. })) {
+            out.push("recruited".into());
+        }
+        for s in &self.sources {
+            match s {
+                Source::Union(names) => out.extend(names.iter().cloned()),
+                Source::Plane(name, _) => out.push(name.clone()),
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The number of routes.
+    pub fn route_count(&self) -> usize {
+        self.routes.len()
+    }
+
+    /// Derives the plan's columns from a panel (unions of award kinds, initiative planes).
+    pub fn bind<'p>(&self, panel: &'p Panel) -> Bound<'p> {
+        let n = panel.len();
+        let cols = self
+            .sources
+            .iter()
+            .map(|s| match s {
+                Source::Union(names) => {
+                    let present: Vec<&Vec<u64>> = names.iter().filter_map(|nm| panel.masks.get(nm)).collect();
+                    // Awards revoked after the date the rules are taken at still count.
+                    let later: Vec<&Revoked> =
+                        panel.revoked.iter().filter(|r| r.on > self.prepared.on && names.contains(&r.column)).collect();
+                    match present.as_slice() {
+                        [] if later.is_empty() => Col::Zero,
+                        [one] if one.len() == n && later.is_empty() => Col::Borrowed(one.as_slice()),
+                        many => {
+                            let mut v = vec![0u64; n];
+                            for c in many {
+                                for (d, s) in v.iter_mut().zip(c.iter()) {
+                                    *d |= *s;
+                                }
+                            }
+                            for r in later {
+                                if let (Some(d), Some(b)) = (v.get_mut(r.person as usize), bit(r.year)) {
+                                    *d |= 1 << b;
+                                }
+                            }
+                            Col::Owned(v)
+                        }
+                    }
+                }
+                Source::Plane(name, k) => match panel.planes.get(name).and_then(|p| p.get(*k)) {
+                    Some(p) if p.len() == n => Col::Borrowed(p.as_slice()),
+                    Some(p) => {
+                        let mut v = p.clone();
+                        v.resize(n, 0);
+                        Col::Owned(v)
+                    }
+                    None => Col::Zero,
+                },
+            })
+            .collect();
+        Bound { panel, cols }
+    }
+
+    /// For every person of the panel, the routes that are eligible (bit `r` for route `r`).
+    /// The work is split across `threads`.
+    pub fn run(&self, bound: &Bound<'_>, threads: usize) -> Result<Vec<u8>, EngineError> {
+        let panel = bound.panel;
+        let n = panel.len();
+        let mut out = vec![0u8; n];
+        // Per person facts of the sparse columns.
+        let year = self.prepared.year;
+        let on = self.prepared.on;
+        let mut flags: Vec<(u32, u64, bool)> = Vec::new(); // (person, allowed years, blocked on date)
+        for (i, d) in &panel.discipline {
+            if d.from.year() <= year {
+                let after = d.to.map(|t| t.year() + 1).unwrap_or(i32::MAX / 2);
+                // Years from `after` on: the bits at and below its bit.
+                let allowed = if after <= FIRST_YEAR {
+                    u64::MAX
+                } else {
+                    match bit(after) {
+                        Some(63) => u64::MAX,
+                        Some(b) => (1u64 << (b + 1)) - 1,
+                        None => 0,
+                    }
+                };
+                flags.push((*i, allowed, false));
+            }
+            if d.from <= on && d.to.is_none_or(|t| t >= on) {
+                flags.push((*i, u64::MAX, true));
+            }
+        }
+        flags.sort_by_key(|f| f.0);
+        let mut pending: Vec<u32> = panel.pending.iter().filter(|(_, s)| s.open_on(on)).map(|(i, _)| *i).collect();
+        pending.sort_unstable();
+        let chunk = n.div_ceil(threads.max(1)).max(1);
+        std::thread::scope(|s| {
+            for (c, part) in out.chunks_mut(chunk).enumerate() {
+                let lo = c * chunk;
+                let (flags, pending) = (&flags, &pending);
+                s.spawn(move || self.run_range(bound, lo, part, flags, pending));
+            }
+        });
+        for &i in &panel.outside {
+            if let Some(o) = out.get_mut(i as usize) {
+                *o = 0;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The routes eligible for one whole history (for the people in `Panel::outside`).
+    pub fn judge(&self, h: &History) -> Result<u8, EngineError> {
+        h.validate()?;
+        let v = self.engine.judge(&self.prepared, h)?;
+        Ok(v.routes.iter().enumerate().fold(0u8, |acc, (r, x)| acc | (u8::from(x.eligible) << r)))
+    }
+
+    /// Whether each person already holds the award for the year (any kind, not revoked).
+    pub fn held(&self, bound: &Bound<'_>, i: usize) -> bool {
+        (bound.cols[self.held].get(i) >> self.bit) & 1 == 1
+    }
+
+    fn run_range(&self, bound: &Bound<'_>, lo: usize, out: &mut [u8], flags: &[(u32, u64, bool)], pending: &[u32]) {
+        const BLOCK: usize = 1024;
+        let b = self.bit;
+        let year_bit = 1u64 << b;
+        let before = if b >= 63 { 0 } else { u64::MAX << (b + 1) };
+        let up_to_year = from_bit(b);
+        let panel = bound.panel;
+        let mut smask0 = [0u64; BLOCK];
+        let mut blocked = [false; BLOCK];
+        let mut smask = [0u64; BLOCK];
+        let mut w = [0u64; BLOCK];
+        let mut fail = [false; BLOCK];
+        let mut std_ = [0u8; BLOCK];
+        let mut pend = [false; BLOCK];
+        let mut base = 0;
+        while base < out.len() {
+            let len = BLOCK.min(out.len() - base);
+            let g = lo + base; // first person of the block
+            // Where counting starts (law G5, G6) and who is blocked.
+            smask0[..len].fill(u64::MAX);
+            blocked[..len].fill(false);
+            pend[..len].fill(false);
+            for &col in &self.fresh {
+                let c = &bound.cols[col];
+                for (j, s) in smask0[..len].iter_mut().enumerate() {
+                    let m = c.get(g + j) & before;
+                    // Years after the most recent award: the bits below its (lowest) bit.
+                    *s &= (m & m.wrapping_neg()).wrapping_sub(1);
+                }
+            }
+            let from = flags.partition_point(|f| (f.0 as usize) < g);
+            for &(i, allowed, on_date) in flags[from..].iter().take_while(|f| (f.0 as usize) < g + len) {
+                let j = i as usize - g;
+                smask0[j] &= allowed;
+                blocked[j] |= on_date;
+            }
+            let from = pending.partition_point(|&i| (i as usize) < g);
+            for &i in pending[from..].iter().take_while(|&&i| (i as usize) < g + len) {
+                pend[i as usize - g] = true;
+            }
+            for (r, ops) in self.routes.iter().enumerate() {
+                smask[..len].copy_from_slice(&smask0[..len]);
+                w[..len].fill(u64::MAX); // no window yet
+                fail[..len].fill(false);
+                std_[..len].fill(0);
+                for op in ops {
+                    let counts = u8::from(op.standard());
+                    match op {
+                        Op::Rating { col, years } => {
+                            let c = &bound.cols[*col];
+                            let need = if *years >= 64 { u64::MAX } else { (1u64 << years) - 1 };
+                            for j in 0..len {
+                                // Bit 0 is the year, bit k the k-th year before: the chain is the
+                                // run of ones from bit 0.
+                                let x = (c.get(g + j) & smask[j] & w[j]) >> b;
+                                let run = x & !x.wrapping_add(1);
+                                fail[j] |= run & need != need;
+                                w[j] = (run | 1) << b;
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::RatingCount { col, count } => {
+                            let c = &bound.cols[*col];
+                            for j in 0..len {
+                                let span = if w[j] == u64::MAX { year_bit } else { w[j] };
+                                fail[j] |= (c.get(g + j) & span).count_ones() < *count;
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::TitleChain { col, count, period } => {
+                            let c = &bound.cols[*col];
+                            for j in 0..len {
+                                let x = (c.get(g + j) & smask[j]) >> b;
+                                let (chain, width) = if *period == 1 {
+                                    let run = x & !x.wrapping_add(1);
+                                    (run.count_ones(), run.count_ones())
+                                } else {
+                                    let mut k = 0u32;
+                                    while k * period < 64 - b && (x >> (k * period)) & 1 == 1 {
+                                        k += 1;
+                                    }
+                                    (k, k * period)
+                                };
+                                fail[j] |= chain < *count;
+                                w[j] = if chain == 0 {
+                                    year_bit
+                                } else if width >= 64 {
+                                    u64::MAX << b
+                                } else {
+                                    ((1u64 << width) - 1) << b
+                                };
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::TitleCount { col, count } => {
+                            let c = &bound.cols[*col];
+                            for j in 0..len {
+                                let span = if w[j] == u64::MAX { year_bit } else { w[j] };
+                                fail[j] |= (c.get(g + j) & span).count_ones() < *count;
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::PriorAward { col } => {
+                            let c = &bound.cols[*col];
+                            for j in 0..len {
+                                let m = c.get(g + j) & before;
+                                if m == 0 {
+                                    fail[j] = true;
+                                } else {
+                                    smask[j] &= (m & m.wrapping_neg()) - 1;
+                                    w[j] = smask[j] & up_to_year;
+                                }
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::Initiatives { sk, dt, count, same_kind } => {
+                            let sk: Vec<&Col<'_>> =
+                                sk.iter().map(|c| &bound.cols[*c]).filter(|c| !c.is_zero()).collect();
+                            let dt: Vec<&Col<'_>> =
+                                dt.iter().map(|c| &bound.cols[*c]).filter(|c| !c.is_zero()).collect();
+                            for j in 0..len {
+                                let span = if w[j] == u64::MAX { year_bit } else { w[j] };
+                                let a: u32 = sk.iter().map(|c| (c.get(g + j) & span).count_ones()).sum();
+                                let d: u32 = dt.iter().map(|c| (c.get(g + j) & span).count_ones()).sum();
+                                let ok = if *same_kind { a.max(d) >= *count } else { a + d >= *count };
+                                fail[j] |= !ok;
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::Service { cutoff } => match cutoff {
+                            None => {
+                                for s in &mut std_[..len] {
+                                    *s += counts;
+                                }
+                            }
+                            Some(cut) => {
+                                for j in 0..len {
+                                    let r = panel.recruited.get(g + j).copied().unwrap_or(NO_DATE);
+                                    if r != NO_DATE {
+                                        fail[j] |= r > *cut;
+                                        std_[j] += counts;
+                                    }
+                                }
+                            }
+                        },
+                        Op::Review => {}
+                        Op::NotPending => {
+                            for j in 0..len {
+                                fail[j] |= pend[j];
+                            }
+                        }
+                        Op::NoDiscipline => {
+                            for j in 0..len {
+                                fail[j] |= blocked[j];
+                            }
+                        }
+                        Op::NotAlreadyAwarded { col } => {
+                            let c = &bound.cols[*col];
+                            for (j, f) in fail[..len].iter_mut().enumerate() {
+                                *f |= c.get(g + j) & year_bit != 0;
+                            }
+                        }
+                    }
+                }
+                for j in 0..len {
+                    out[base + j] |= u8::from(std_[j] > 0 && !fail[j]) << r;
+                }
+            }
+            base += len;
+        }
+    }
+}
+
+/// A column of year words as a plan reads it.
+#[derive(Debug)]
+pub enum Col<'p> {
+    Zero,
+    Borrowed(&'p [u64]),
+    Owned(Vec<u64>),
+}
+
+impl Col<'_> {
+    #[inline]
+    fn get(&self, i: usize) -> u64 {
+        match self {
+            Col::Zero => 0,
+            Col::Borrowed(s) => s.get(i).copied().unwrap_or(0),
+            Col::Owned(v) => v.get(i).copied().unwrap_or(0),
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        matches!(self, Col::Zero)
+    }
+}
+
+/// A plan's columns derived from one panel.
+#[derive(Debug)]
+pub struct Bound<'p> {
+    pub panel: &'p Panel,
+    cols: Vec<Col<'p>>,
+}
+
+/// Why a plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Bulk(#[from] BulkError),
+}
+
+/// The eligible people of a bulk run, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRow {
+    pub id: i64,
+    pub unit: i64,
+    /// Bit `r` set when route `r` is eligible.
+    pub routes: u8,
+    /// The award is already recorded for the year.
+    pub held: bool,
+}

@@ -1,0 +1,19 @@
+-- The eligibility panel: individuals' registry records as columns of year words, in chunks of
+-- 4096 person ids, so that a bulk eligibility run reads a few blobs instead of millions of rows.
+-- It is derived data: any write to a person's records marks the person's chunk stale, and the
+-- next reader rebuilds stale chunks from the registry tables.
+CREATE TABLE panel_chunk (
+    chunk  INTEGER NOT NULL,
+    col    TEXT NOT NULL,
+    data   BLOB NOT NULL,
+    PRIMARY KEY (chunk, col)
+);
+CREATE INDEX panel_chunk_col ON panel_chunk(col, chunk);
+
+-- A chunk to rebuild; `generation` grows with every write, so that a rebuild that raced a write leaves
+-- the chunk stale.
+CREATE TABLE panel_stale (
+    chunk  INTEGER PRIMARY KEY,
+    generation    INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO panel_stale (chunk, generation) SELECT DISTINCT id / 4096, 0 FROM person WHERE true;

@@ -1,0 +1,253 @@
+//! The eligibility panel: individuals' registry records kept as the rules crate's
+//! [`Panel`] columns, in chunks of [`CHUNK`] person ids (`panel_chunk`), so that a bulk run
+//! reads a few hundred blobs instead of millions of rows.
+//!
+//! The panel is derived data, like a search index: it is not audited, the registry tables stay
+//! the truth. Every write to a person's records (or to the person) marks its chunk in
+//! `panel_stale` inside the writer's transaction; [`refresh`] rebuilds stale chunks, and
+//! [`load`] refreshes before it reads. A rebuild removes the mark only if no write came after
+//! it began (the mark's `generation`), so a rebuild that raced a write leaves the chunk stale.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, TransactionTrait, Value};
+use tdkt_rules::Catalogue;
+use tdkt_rules::bulk::{Panel, Span};
+use tdkt_rules::history::{AwardKind, DisciplineRecord, Level, Rating, WorkKind};
+
+use crate::audit::WriteTx;
+use crate::db::{Db, stmt};
+use crate::error::{StoreError, StoreResult};
+
+/// Person ids per chunk (`id / CHUNK`); the migration that made the tables uses the same number.
+pub const CHUNK: i64 = 4096;
+
+const MARK: &str = "INSERT INTO panel_stale (chunk, generation) VALUES (?, 0) ON CONFLICT (chunk) DO UPDATE SET generation = panel_stale.generation + 1";
+
+/// Marks the chunks of these people stale, in the writer's transaction.
+pub async fn mark_people(w: &WriteTx, people: impl IntoIterator<Item = i64>) -> StoreResult<()> {
+    let chunks: BTreeSet<i64> = people.into_iter().map(|p| p.div_euclid(CHUNK)).collect();
+    for c in chunks {
+        w.exec(MARK, vec![c.into()]).await?;
+    }
+    Ok(())
+}
+
+/// Marks stale the chunks of the people a query selects (`SELECT id FROM person WHERE ...`,
+/// given as the part after `WHERE`).
+pub async fn mark_where(w: &WriteTx, condition: &str, values: Vec<Value>) -> StoreResult<()> {
+    w.exec(
+        &format!(
+            "INSERT INTO panel_stale (chunk, generation) SELECT DISTINCT id / {CHUNK}, 0 FROM person WHERE {condition} \
+             ON CONFLICT (chunk) DO UPDATE SET generation = panel_stale.generation + 1"
+        ),
+        values,
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct Stale {
+    chunk: i64,
+    generation: i64,
+}
+
+/// How many chunks are waiting to be rebuilt.
+pub async fn stale_count(db: &Db) -> StoreResult<u64> {
+    crate::org::count(&db.conn, "SELECT COUNT(*) AS n FROM panel_stale", vec![]).await
+}
+
+/// Rebuilds every stale chunk; `progress` is told after each one (done, of). Returns the number
+/// rebuilt.
+pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut dyn FnMut(u64, u64)) -> StoreResult<u64> {
+    let b = db.backend();
+    let stale = Stale::find_by_statement(stmt(b, "SELECT chunk, generation FROM panel_stale ORDER BY chunk", vec![]))
+        .all(&db.conn)
+        .await?;
+    let total = stale.len() as u64;
+    for (done, s) in stale.into_iter().enumerate() {
+        let panel = build_chunk(db, catalogue, s.chunk).await?;
+        let tx = db.conn.begin().await?;
+        if b == DbBackend::Postgres {
+            // Two servers rebuilding the same chunk take turns.
+            tx.execute_raw(stmt(b, "SELECT pg_advisory_xact_lock(7426002, ?)", vec![(s.chunk as i32).into()])).await?;
+        }
+        tx.execute_raw(stmt(b, "DELETE FROM panel_chunk WHERE chunk = ?", vec![s.chunk.into()])).await?;
+        if !panel.is_empty() {
+            for (col, data) in panel.encode() {
+                tx.execute_raw(stmt(
+                    b,
+                    "INSERT INTO panel_chunk (chunk, col, data) VALUES (?, ?, ?)",
+                    vec![s.chunk.into(), col.into(), data.into()],
+                ))
+                .await?;
+            }
+        }
+        tx.execute_raw(stmt(
+            b,
+            "DELETE FROM panel_stale WHERE chunk = ? AND generation = ?",
+            vec![s.chunk.into(), s.generation.into()],
+        ))
+        .await?;
+        tx.commit().await?;
+        progress(done as u64 + 1, total);
+    }
+    Ok(total)
+}
+
+#[derive(FromQueryResult)]
+struct PersonRow {
+    id: i64,
+    unit_id: i64,
+    recruited_on: Option<NaiveDate>,
+}
+
+#[derive(FromQueryResult)]
+struct RatingRow {
+    person_id: i64,
+    year: i32,
+    rating: String,
+}
+
+#[derive(FromQueryResult)]
+struct AwardRow {
+    person_id: i64,
+    award_code: String,
+    year: i32,
+    kind: String,
+    revoked_on: Option<NaiveDate>,
+}
+
+#[derive(FromQueryResult)]
+struct InitiativeRow {
+    person_id: i64,
+    year: i32,
+    level: String,
+    kind: String,
+}
+
+#[derive(FromQueryResult)]
+struct SpanRow {
+    person_id: i64,
+    starts: NaiveDate,
+    ends: Option<NaiveDate>,
+}
+
+/// One chunk's panel, read from the registry tables.
+async fn build_chunk(db: &Db, catalogue: &Catalogue, chunk: i64) -> StoreResult<Panel> {
+    let b = db.backend();
+    let (lo, hi) = (chunk * CHUNK, (chunk + 1) * CHUNK);
+    let range = || vec![Value::from(lo), Value::from(hi)];
+    let people = PersonRow::find_by_statement(stmt(
+        b,
+        "SELECT id, unit_id, recruited_on FROM person WHERE id >= ? AND id < ? ORDER BY id",
+        range(),
+    ))
+    .all(&db.conn)
+    .await?;
+    let mut panel = Panel::default();
+    for p in &people {
+        panel.add_person(p.id, p.unit_id, p.recruited_on);
+    }
+    let ids = panel.ids.clone();
+    let index = |id: i64| ids.binary_search(&id).ok().map(|i| i as u32);
+    let ratings = RatingRow::find_by_statement(stmt(
+        b,
+        "SELECT person_id, year, rating FROM rating WHERE person_id >= ? AND person_id < ?",
+        range(),
+    ))
+    .all(&db.conn)
+    .await?;
+    let awards = AwardRow::find_by_statement(stmt(
+        b,
+        "SELECT person_id, award_code, year, kind, revoked_on FROM award WHERE person_id >= ? AND person_id < ?",
+        range(),
+    ))
+    .all(&db.conn)
+    .await?;
+    let initiatives = InitiativeRow::find_by_statement(stmt(
+        b,
+        "SELECT person_id, year, level, kind FROM initiative WHERE person_id >= ? AND person_id < ?",
+        range(),
+    ))
+    .all(&db.conn)
+    .await?;
+    let discipline = SpanRow::find_by_statement(stmt(
+        b,
+        "SELECT person_id, starts_on AS starts, ends_on AS ends FROM discipline WHERE person_id >= ? AND person_id < ?",
+        range(),
+    ))
+    .all(&db.conn)
+    .await?;
+    let pending = SpanRow::find_by_statement(stmt(
+        b,
+        "SELECT person_id, opened_on AS starts, closed_on AS ends FROM pending_matter WHERE person_id >= ? AND person_id < ?",
+        range(),
+    ))
+    .all(&db.conn)
+    .await?;
+    let bad = |what: &str, v: &str| StoreError::Other(format!("sổ khen thưởng có {what} không hợp lệ: “{v}”"));
+    for r in ratings {
+        let Some(i) = index(r.person_id) else { continue };
+        let rating = Rating::parse(&r.rating).ok_or_else(|| bad("mức đánh giá", &r.rating))?;
+        panel.add_rating(i, r.year, rating);
+    }
+    for a in awards {
+        let Some(i) = index(a.person_id) else { continue };
+        let Some(code) = catalogue.canonical(&a.award_code) else { continue };
+        let kind = AwardKind::parse(&a.kind).ok_or_else(|| bad("loại khen thưởng", &a.kind))?;
+        panel.add_award(i, code, kind, a.year, a.revoked_on);
+    }
+    for x in initiatives {
+        let Some(i) = index(x.person_id) else { continue };
+        let level = Level::parse(&x.level).ok_or_else(|| bad("cấp công nhận", &x.level))?;
+        let kind = WorkKind::parse(&x.kind).ok_or_else(|| bad("loại sáng kiến", &x.kind))?;
+        panel.add_initiative(i, kind, level, x.year);
+    }
+    for d in discipline {
+        let Some(i) = index(d.person_id) else { continue };
+        panel.add_discipline(i, DisciplineRecord { from: d.starts, to: d.ends });
+    }
+    for p in pending {
+        let Some(i) = index(p.person_id) else { continue };
+        panel.add_pending(i, Span { from: p.starts, to: p.ends });
+    }
+    panel.finish();
+    Ok(panel)
+}
+
+#[derive(FromQueryResult)]
+struct ChunkCol {
+    chunk: i64,
+    col: String,
+    data: Vec<u8>,
+}
+
+/// The panel with only the named columns (as `Plan::columns` lists them), stale chunks rebuilt
+/// first.
+pub async fn load(db: &Db, catalogue: &Catalogue, columns: &[String]) -> StoreResult<Panel> {
+    refresh(db, catalogue, &mut |_, _| {}).await?;
+    let b = db.backend();
+    let marks = vec!["?"; columns.len()].join(", ");
+    let rows = ChunkCol::find_by_statement(stmt(
+        b,
+        &format!("SELECT chunk, col, data FROM panel_chunk WHERE col IN ({marks}) ORDER BY chunk"),
+        columns.iter().map(|c| c.clone().into()).collect(),
+    ))
+    .all(&db.conn)
+    .await?;
+    let mut panel = Panel::default();
+    let mut start = 0;
+    while start < rows.len() {
+        let chunk = rows[start].chunk;
+        let end = start + rows[start..].iter().take_while(|r| r.chunk == chunk).count();
+        let part = Panel::decode(rows[start..end].iter().map(|r| (r.col.as_str(), r.data.as_slice())))
+            .map_err(|e| StoreError::Other(format!("khối {chunk}: {e}")))?;
+        panel.append(part);
+        start = end;
+    }
+    panel.finish();
+    Ok(panel)
+}

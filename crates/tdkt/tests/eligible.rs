@@ -1,0 +1,133 @@
+#![allow(clippy::unwrap_used)]
+//! Bulk eligibility on both databases: the panel's answer for every demo person equals the
+//! engine's verdict from that person's records, a write to the registry reaches the next run,
+//! and `tdkt eligible` prints the list.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{TestApp, backends};
+use tdkt_rules::Engine;
+use tdkt_rules::history::{AwardKind, Subject, SubjectKind};
+use tdkt_store::Actor;
+use tdkt_store::registry::{self, Holder, NewAward};
+
+const PEOPLE: usize = 600;
+
+async fn verdict_bits(
+    db: &tdkt_store::Db,
+    engine: &Engine,
+    pid: i64,
+    award: &str,
+    year: i32,
+    on: Option<NaiveDate>,
+) -> u8 {
+    let p = tdkt_store::org::get_person(&db.conn, pid).await.unwrap();
+    let subject =
+        Subject { kind: SubjectKind::Individual, name: None, recruited_on: p.recruited_on, dissolved_on: None };
+    let at = on.unwrap_or(NaiveDate::from_ymd_opt(year, 12, 31).unwrap());
+    let h = registry::records(db, Holder::Person(pid)).await.unwrap().history(subject, at);
+    let v = engine.check(&h, award, year, on).unwrap();
+    v.routes.iter().enumerate().fold(0, |a, (r, x)| a | (u8::from(x.eligible) << r))
+}
+
+#[tokio::test]
+async fn bulk_equals_the_engine_person_by_person_and_follows_writes() {
+    let engine = Engine::builtin().unwrap();
+    for b in backends() {
+        let app = TestApp::demo(b, PEOPLE).await;
+        let db = &app.tdb.db;
+        let ids = tdkt_store::org::person_ids(&db.conn).await.unwrap();
+        for (award, year, on) in [
+            ("BK_TINH", 2025, None),
+            ("CSTD_CS", 2024, None),
+            ("LDTT", 2025, None),
+            ("BK_TTG", 2025, NaiveDate::from_ymd_opt(2026, 4, 1)),
+        ] {
+            let run = tdkt_store::eligible::bulk(db, &engine, award, year, on, 2).await.unwrap();
+            assert_eq!(run.people, ids.len(), "{b} {award}");
+            let got: std::collections::HashMap<i64, u8> = run.rows.iter().map(|r| (r.id, r.routes)).collect();
+            let mut n = 0;
+            for &pid in &ids {
+                let want = verdict_bits(db, &engine, pid, award, year, on).await;
+                assert_eq!(got.get(&pid).copied().unwrap_or(0), want, "{b} {award} {year}: person {pid}");
+                n += usize::from(want != 0);
+            }
+            if award != "BK_TTG" {
+                assert!(n > 0, "{b}: someone qualifies for {award} {year}");
+            }
+        }
+
+        // Someone who qualifies for BK_TINH in 2025 gets it: the next run sees them as holding it.
+        let run = tdkt_store::eligible::bulk(db, &engine, "BK_TINH", 2025, None, 1).await.unwrap();
+        let who = run.rows.iter().find(|r| r.routes != 0 && !r.held).unwrap().id;
+        let mut w = db.write(&Actor::system("test")).await.unwrap();
+        registry::add_award(
+            &mut w,
+            &engine.catalogue,
+            &NewAward {
+                holder: Holder::Person(who),
+                code: "BK_TINH".into(),
+                year: 2025,
+                period_from: None,
+                kind: AwardKind::CongTrang,
+                decision_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        w.commit().await.unwrap();
+        assert!(tdkt_store::panel::stale_count(db).await.unwrap() > 0, "{b}: the write marks the chunk stale");
+        let after = tdkt_store::eligible::bulk(db, &engine, "BK_TINH", 2025, None, 1).await.unwrap();
+        let row = after.rows.iter().find(|r| r.id == who).unwrap();
+        assert!(row.held && row.routes == 0, "{b}: now held, so no longer eligible (G1)");
+        assert_eq!(tdkt_store::panel::stale_count(db).await.unwrap(), 0);
+        // An open complaint blocks them for 2026 as well (G4).
+        let mut w = db.write(&Actor::system("test")).await.unwrap();
+        registry::add_pending(
+            &mut w,
+            Holder::Person(who),
+            "complaint",
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            "",
+        )
+        .await
+        .unwrap();
+        w.commit().await.unwrap();
+        let ldtt = tdkt_store::eligible::bulk(db, &engine, "LDTT", 2025, NaiveDate::from_ymd_opt(2026, 2, 1), 1)
+            .await
+            .unwrap();
+        assert!(!ldtt.rows.iter().any(|r| r.id == who && r.routes != 0), "{b}: open complaint blocks");
+        assert_eq!(
+            verdict_bits(db, &engine, who, "LDTT", 2025, NaiveDate::from_ymd_opt(2026, 2, 1)).await,
+            0,
+            "{b}: and the engine agrees"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_cli_lists_who_qualifies() {
+    let app = TestApp::demo("sqlite", 300).await;
+    let bin = env!("CARGO_BIN_EXE_tdkt");
+    let out = std::process::Command::new(bin)
+        .args(["--database-url", &app.tdb.url, "eligible", "--award", "BK_TINH", "--year", "2025", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["award"], "BK_TINH");
+    let people = tdkt_store::org::person_ids(&app.tdb.db.conn).await.unwrap().len() as u64;
+    assert_eq!(v["people"].as_u64(), Some(people));
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(
+        rows.iter().filter(|r| !r["routes"].as_array().unwrap().is_empty()).count() as u64,
+        v["eligible"].as_u64().unwrap()
+    );
+    let bad = std::process::Command::new(bin)
+        .args(["--database-url", &app.tdb.url, "eligible", "--award", "KHONG_CO", "--year", "2025"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("KHONG_CO"));
+}
