@@ -144,6 +144,26 @@ describe('foundation flow', () => {
     await shot(page, '03b-eligibility');
   });
 
+  step('3c. bulk eligibility lists who qualifies, by unit', async () => {
+    await page.goto(`${server.url}/eligible`);
+    await page.locator('h1.page-title', { hasText: 'hàng loạt' }).waitFor();
+    await page.selectOption('form.filters select[name=award]', 'BK_TINH');
+    await page.selectOption('form.filters select[name=year]', '2025');
+    await page.locator('form.filters button[type=submit]').click();
+    const stat = page.locator('#results .stat .value').first();
+    await stat.waitFor();
+    const eligible = Number((await stat.innerText()).replace(/\./g, ''));
+    assert.ok(eligible > 0, 'someone in the demo province qualifies');
+    assert.ok((await page.locator('#results table.data').first().locator('tbody tr').count()) > 0, 'units are listed');
+    assert.match(page.url(), /award=BK_TINH/, 'the result has its own address');
+    await shot(page, '03c-bulk-eligibility');
+    // A name leads to that person's verdict, condition by condition.
+    await page.locator('#results a.person-link').first().click();
+    await page.locator('#verdict p.verdict').waitFor();
+    assert.match((await page.locator('#verdict p.verdict').innerText()).normalize('NFC'), /Đủ điều kiện/);
+    await page.goto(need('personUrl', 3));
+  });
+
   step('4. unit page lists its staff', async () => {
     need('personUrl', 3);
     await page.locator('a.unit-link').first().click();

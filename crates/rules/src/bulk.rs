@@ -440,15 +440,13 @@ enum Op {
     Review,
     NotPending,
     NoDiscipline,
-    NotAlreadyAwarded {
-        col: usize,
-    },
+    NotAlreadyAwarded,
 }
 
 impl Op {
     /// Whether the op's status counts towards "at least one standard condition" when not review.
     fn standard(&self) -> bool {
-        !matches!(self, Op::Review | Op::NotPending | Op::NoDiscipline | Op::NotAlreadyAwarded { .. })
+        !matches!(self, Op::Review | Op::NotPending | Op::NoDiscipline | Op::NotAlreadyAwarded)
     }
 }
 
@@ -457,8 +455,9 @@ impl Op {
 enum Source {
     /// The union of stored year columns.
     Union(Vec<String>),
-    /// Plane `k` of an initiative column.
-    Plane(String, usize),
+    /// Plane `k` (years with more than `k`) of the sum of the initiative columns `names`,
+    /// counted up to `count`.
+    Sum { names: Vec<String>, count: usize, k: usize },
 }
 
 /// One award, year and date compiled for a panel of individuals.
@@ -470,6 +469,9 @@ pub struct Plan<'e> {
     sources: Vec<Source>,
     fresh: Vec<usize>,
     routes: Vec<Vec<Op>>,
+    /// Per route, the conditions that do not depend on the route's window: bit 0 no open
+    /// matter, bit 1 not under discipline on the date, bit 2 not already awarded.
+    common: Vec<u8>,
     /// The years of the award itself (any kind), to tell who already holds it.
     held: usize,
 }
@@ -479,8 +481,16 @@ impl<'e> Plan<'e> {
     pub fn new(engine: &'e Engine, award: &str, year: i32, on: Option<NaiveDate>) -> Result<Plan<'e>, PlanError> {
         let prepared = engine.prepare(award, SubjectKind::Individual, year, on)?;
         let b = bit(year).ok_or(BulkError::YearOutOfRange(year))?;
-        let mut plan =
-            Plan { prepared, engine, bit: b, sources: Vec::new(), fresh: Vec::new(), routes: Vec::new(), held: 0 };
+        let mut plan = Plan {
+            prepared,
+            engine,
+            bit: b,
+            sources: Vec::new(),
+            fresh: Vec::new(),
+            routes: Vec::new(),
+            common: Vec::new(),
+            held: 0,
+        };
         let set = prepared.set;
         let prereq: Vec<AwardKind> =
             AwardKind::ALL.into_iter().filter(|k| !set.excluded_prerequisite_kinds.contains(k)).collect();
@@ -518,15 +528,18 @@ impl<'e> Plan<'e> {
                         Op::PriorAward { col: plan.source(Source::Union(cols)) }
                     }
                     Check::Initiatives { min_level, count, same_kind } => {
-                        let mut sk = Vec::new();
-                        let mut dt = Vec::new();
                         // Counting each year up to `count` decides "at least `count`" exactly.
-                        for level in Level::ALL.into_iter().filter(|l| l >= min_level) {
-                            for k in 0..(*count).clamp(1, 64) as usize {
-                                sk.push(plan.source(Source::Plane(initiative_column(WorkKind::SangKien, level), k)));
-                                dt.push(plan.source(Source::Plane(initiative_column(WorkKind::DeTai, level), k)));
-                            }
-                        }
+                        let c = (*count).clamp(1, 64) as usize;
+                        let names = |kind| {
+                            Level::ALL
+                                .into_iter()
+                                .filter(|l| l >= min_level)
+                                .map(|l| initiative_column(kind, l))
+                                .collect::<Vec<_>>()
+                        };
+                        let (a, d) = (names(WorkKind::SangKien), names(WorkKind::DeTai));
+                        let sk = (0..c).map(|k| plan.source(Source::Sum { names: a.clone(), count: c, k })).collect();
+                        let dt = (0..c).map(|k| plan.source(Source::Sum { names: d.clone(), count: c, k })).collect();
                         Op::Initiatives { sk, dt, count: *count, same_kind: *same_kind }
                     }
                     Check::ServiceMonths { param } => {
@@ -549,7 +562,7 @@ impl<'e> Plan<'e> {
                     Check::Review => Op::Review,
                     Check::NotPending => Op::NotPending,
                     Check::NoDiscipline => Op::NoDiscipline,
-                    Check::NotAlreadyAwarded => Op::NotAlreadyAwarded { col: plan.held },
+                    Check::NotAlreadyAwarded => Op::NotAlreadyAwarded,
                     Check::NotDissolved
                     | Check::Members { .. }
                     | Check::NoDisciplinedMembers { .. }
@@ -559,7 +572,27 @@ impl<'e> Plan<'e> {
                 };
                 ops.push(op);
             }
+            // Window-free conditions are applied once at the end of the route; a route with no
+            // standard condition is never eligible and is not evaluated.
+            let mut common = 0u8;
+            ops.retain(|op| match op {
+                Op::NotPending => {
+                    common |= 1;
+                    false
+                }
+                Op::NoDiscipline => {
+                    common |= 2;
+                    false
+                }
+                Op::NotAlreadyAwarded => {
+                    common |= 4;
+                    false
+                }
+                Op::Review => false,
+                _ => true,
+            });
             plan.routes.push(ops);
+            plan.common.push(common);
         }
         Ok(plan)
     }
@@ -582,7 +615,7 @@ impl<'e> Plan<'e> {
         for s in &self.sources {
             match s {
                 Source::Union(names) => out.extend(names.iter().cloned()),
-                Source::Plane(name, _) => out.push(name.clone()),
+                Source::Sum { names, .. } => out.extend(names.iter().cloned()),
             }
         }
         out.sort();
@@ -595,20 +628,20 @@ impl<'e> Plan<'e> {
         self.routes.len()
     }
 
-    /// Derives the plan's columns from a panel (unions of award kinds, initiative planes).
+    /// Derives the plan's columns from a panel (unions of award kinds, sums of initiative
+    /// columns); every column is a plain slice of one word per person afterwards.
     pub fn bind<'p>(&self, panel: &'p Panel) -> Bound<'p> {
         let n = panel.len();
-        let cols = self
-            .sources
-            .iter()
-            .map(|s| match s {
+        let mut sums: BTreeMap<(Vec<String>, usize), Vec<Vec<u64>>> = BTreeMap::new();
+        let mut cols = Vec::with_capacity(self.sources.len());
+        for s in &self.sources {
+            let col = match s {
                 Source::Union(names) => {
                     let present: Vec<&Vec<u64>> = names.iter().filter_map(|nm| panel.masks.get(nm)).collect();
                     // Awards revoked after the date the rules are taken at still count.
                     let later: Vec<&Revoked> =
                         panel.revoked.iter().filter(|r| r.on > self.prepared.on && names.contains(&r.column)).collect();
                     match present.as_slice() {
-                        [] if later.is_empty() => Col::Zero,
                         [one] if one.len() == n && later.is_empty() => Col::Borrowed(one.as_slice()),
                         many => {
                             let mut v = vec![0u64; n];
@@ -626,17 +659,15 @@ impl<'e> Plan<'e> {
                         }
                     }
                 }
-                Source::Plane(name, k) => match panel.planes.get(name).and_then(|p| p.get(*k)) {
-                    Some(p) if p.len() == n => Col::Borrowed(p.as_slice()),
-                    Some(p) => {
-                        let mut v = p.clone();
-                        v.resize(n, 0);
-                        Col::Owned(v)
-                    }
-                    None => Col::Zero,
-                },
-            })
-            .collect();
+                Source::Sum { names, count, k } => {
+                    let planes = sums
+                        .entry((names.clone(), *count))
+                        .or_insert_with(|| sum_planes(names.iter().filter_map(|nm| panel.planes.get(nm)), *count, n));
+                    Col::Owned(planes.get(*k).cloned().unwrap_or_else(|| vec![0; n]))
+                }
+            };
+            cols.push(col);
+        }
         Bound { panel, cols }
     }
 
@@ -718,14 +749,15 @@ impl<'e> Plan<'e> {
         while base < out.len() {
             let len = BLOCK.min(out.len() - base);
             let g = lo + base; // first person of the block
+            let col = |c: usize| &bound.cols[c].words()[g..g + len];
             // Where counting starts (law G5, G6) and who is blocked.
-            smask0[..len].fill(u64::MAX);
+            let smask0 = &mut smask0[..len];
+            smask0.fill(u64::MAX);
             blocked[..len].fill(false);
             pend[..len].fill(false);
-            for &col in &self.fresh {
-                let c = &bound.cols[col];
-                for (j, s) in smask0[..len].iter_mut().enumerate() {
-                    let m = c.get(g + j) & before;
+            for &c in &self.fresh {
+                for (s, &x) in smask0.iter_mut().zip(col(c)) {
+                    let m = x & before;
                     // Years after the most recent award: the bits below its (lowest) bit.
                     *s &= (m & m.wrapping_neg()).wrapping_sub(1);
                 }
@@ -740,39 +772,44 @@ impl<'e> Plan<'e> {
             for &i in pending[from..].iter().take_while(|&&i| (i as usize) < g + len) {
                 pend[i as usize - g] = true;
             }
+            let held = col(self.held);
+            let (smask, w, fail, std_) = (&mut smask[..len], &mut w[..len], &mut fail[..len], &mut std_[..len]);
             for (r, ops) in self.routes.iter().enumerate() {
-                smask[..len].copy_from_slice(&smask0[..len]);
-                w[..len].fill(u64::MAX); // no window yet
-                fail[..len].fill(false);
-                std_[..len].fill(0);
+                if !ops.iter().any(Op::standard) {
+                    continue;
+                }
+                smask.copy_from_slice(smask0);
+                w.fill(u64::MAX); // no window yet
+                fail.fill(false);
+                std_.fill(0);
                 for op in ops {
                     let counts = u8::from(op.standard());
                     match op {
-                        Op::Rating { col, years } => {
-                            let c = &bound.cols[*col];
+                        Op::Rating { col: c, years } => {
+                            let c = col(*c);
                             let need = if *years >= 64 { u64::MAX } else { (1u64 << years) - 1 };
                             for j in 0..len {
                                 // Bit 0 is the year, bit k the k-th year before: the chain is the
                                 // run of ones from bit 0.
-                                let x = (c.get(g + j) & smask[j] & w[j]) >> b;
+                                let x = (c[j] & smask[j] & w[j]) >> b;
                                 let run = x & !x.wrapping_add(1);
                                 fail[j] |= run & need != need;
                                 w[j] = (run | 1) << b;
                                 std_[j] += counts;
                             }
                         }
-                        Op::RatingCount { col, count } => {
-                            let c = &bound.cols[*col];
+                        Op::RatingCount { col: c, count } | Op::TitleCount { col: c, count } => {
+                            let c = col(*c);
                             for j in 0..len {
                                 let span = if w[j] == u64::MAX { year_bit } else { w[j] };
-                                fail[j] |= (c.get(g + j) & span).count_ones() < *count;
+                                fail[j] |= (c[j] & span).count_ones() < *count;
                                 std_[j] += counts;
                             }
                         }
-                        Op::TitleChain { col, count, period } => {
-                            let c = &bound.cols[*col];
+                        Op::TitleChain { col: c, count, period } => {
+                            let c = col(*c);
                             for j in 0..len {
-                                let x = (c.get(g + j) & smask[j]) >> b;
+                                let x = (c[j] & smask[j]) >> b;
                                 let (chain, width) = if *period == 1 {
                                     let run = x & !x.wrapping_add(1);
                                     (run.count_ones(), run.count_ones())
@@ -794,18 +831,10 @@ impl<'e> Plan<'e> {
                                 std_[j] += counts;
                             }
                         }
-                        Op::TitleCount { col, count } => {
-                            let c = &bound.cols[*col];
+                        Op::PriorAward { col: c } => {
+                            let c = col(*c);
                             for j in 0..len {
-                                let span = if w[j] == u64::MAX { year_bit } else { w[j] };
-                                fail[j] |= (c.get(g + j) & span).count_ones() < *count;
-                                std_[j] += counts;
-                            }
-                        }
-                        Op::PriorAward { col } => {
-                            let c = &bound.cols[*col];
-                            for j in 0..len {
-                                let m = c.get(g + j) & before;
+                                let m = c[j] & before;
                                 if m == 0 {
                                     fail[j] = true;
                                 } else {
@@ -816,14 +845,12 @@ impl<'e> Plan<'e> {
                             }
                         }
                         Op::Initiatives { sk, dt, count, same_kind } => {
-                            let sk: Vec<&Col<'_>> =
-                                sk.iter().map(|c| &bound.cols[*c]).filter(|c| !c.is_zero()).collect();
-                            let dt: Vec<&Col<'_>> =
-                                dt.iter().map(|c| &bound.cols[*c]).filter(|c| !c.is_zero()).collect();
+                            let sk: Vec<&[u64]> = sk.iter().map(|c| col(*c)).collect();
+                            let dt: Vec<&[u64]> = dt.iter().map(|c| col(*c)).collect();
                             for j in 0..len {
                                 let span = if w[j] == u64::MAX { year_bit } else { w[j] };
-                                let a: u32 = sk.iter().map(|c| (c.get(g + j) & span).count_ones()).sum();
-                                let d: u32 = dt.iter().map(|c| (c.get(g + j) & span).count_ones()).sum();
+                                let a: u32 = sk.iter().map(|c| (c[j] & span).count_ones()).sum();
+                                let d: u32 = dt.iter().map(|c| (c[j] & span).count_ones()).sum();
                                 let ok = if *same_kind { a.max(d) >= *count } else { a + d >= *count };
                                 fail[j] |= !ok;
                                 std_[j] += counts;
@@ -831,41 +858,28 @@ impl<'e> Plan<'e> {
                         }
                         Op::Service { cutoff } => match cutoff {
                             None => {
-                                for s in &mut std_[..len] {
+                                for s in std_.iter_mut() {
                                     *s += counts;
                                 }
                             }
                             Some(cut) => {
+                                let rec = &panel.recruited[g..g + len];
                                 for j in 0..len {
-                                    let r = panel.recruited.get(g + j).copied().unwrap_or(NO_DATE);
-                                    if r != NO_DATE {
-                                        fail[j] |= r > *cut;
+                                    if rec[j] != NO_DATE {
+                                        fail[j] |= rec[j] > *cut;
                                         std_[j] += counts;
                                     }
                                 }
                             }
                         },
-                        Op::Review => {}
-                        Op::NotPending => {
-                            for j in 0..len {
-                                fail[j] |= pend[j];
-                            }
-                        }
-                        Op::NoDiscipline => {
-                            for j in 0..len {
-                                fail[j] |= blocked[j];
-                            }
-                        }
-                        Op::NotAlreadyAwarded { col } => {
-                            let c = &bound.cols[*col];
-                            for (j, f) in fail[..len].iter_mut().enumerate() {
-                                *f |= c.get(g + j) & year_bit != 0;
-                            }
-                        }
+                        Op::Review | Op::NotPending | Op::NoDiscipline | Op::NotAlreadyAwarded => {}
                     }
                 }
+                let common = self.common[r];
+                let (cp, cd, ch) = (common & 1 != 0, common & 2 != 0, common & 4 != 0);
                 for j in 0..len {
-                    out[base + j] |= u8::from(std_[j] > 0 && !fail[j]) << r;
+                    let blocked_now = (cp && pend[j]) || (cd && blocked[j]) || (ch && held[j] & year_bit != 0);
+                    out[base + j] |= u8::from(std_[j] > 0 && !fail[j] && !blocked_now) << r;
                 }
             }
             base += len;
@@ -873,27 +887,48 @@ impl<'e> Plan<'e> {
     }
 }
 
-/// A column of year words as a plan reads it.
+/// A column of year words as a plan reads it: one word per person.
 #[derive(Debug)]
 pub enum Col<'p> {
-    Zero,
     Borrowed(&'p [u64]),
     Owned(Vec<u64>),
 }
 
 impl Col<'_> {
     #[inline]
-    fn get(&self, i: usize) -> u64 {
+    fn words(&self) -> &[u64] {
         match self {
-            Col::Zero => 0,
-            Col::Borrowed(s) => s.get(i).copied().unwrap_or(0),
-            Col::Owned(v) => v.get(i).copied().unwrap_or(0),
+            Col::Borrowed(s) => s,
+            Col::Owned(v) => v,
         }
     }
 
-    fn is_zero(&self) -> bool {
-        matches!(self, Col::Zero)
+    fn get(&self, i: usize) -> u64 {
+        self.words().get(i).copied().unwrap_or(0)
     }
+}
+
+/// The first `count` planes of the sum of unary counts (plane `k`: years with more than `k`).
+/// Two counts add as `S_k = ⋃_{i+j=k-1} A_i ∩ B_j ∪ A_k ∪ B_k`.
+fn sum_planes<'a>(columns: impl Iterator<Item = &'a Vec<Vec<u64>>>, count: usize, n: usize) -> Vec<Vec<u64>> {
+    let mut acc: Vec<Vec<u64>> = vec![vec![0; n]; count];
+    for planes in columns {
+        let b = |k: usize, i: usize| planes.get(k).and_then(|p| p.get(i)).copied().unwrap_or(0);
+        let mut a = [0u64; 64];
+        for i in 0..n {
+            for (k, p) in acc.iter().enumerate() {
+                a[k] = p[i];
+            }
+            for k in 0..count {
+                let mut v = a[k] | b(k, i);
+                for (j, aj) in a.iter().enumerate().take(k) {
+                    v |= aj & b(k - 1 - j, i);
+                }
+                acc[k][i] = v;
+            }
+        }
+    }
+    acc
 }
 
 /// A plan's columns derived from one panel.

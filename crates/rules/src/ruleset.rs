@@ -138,6 +138,17 @@ pub struct Rule {
     pub routes: Vec<Route>,
 }
 
+/// A cap on how many of a unit's people may receive an award in a year: at most `param` (a
+/// share) of those who hold `base_award` for the year.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    pub award: String,
+    pub param: String,
+    pub base_award: String,
+    pub basis: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -155,6 +166,8 @@ struct File {
     #[serde(default)]
     common: Option<Vec<Condition>>,
     #[serde(default)]
+    quota: Option<Vec<Quota>>,
+    #[serde(default)]
     rule: Vec<Rule>,
 }
 
@@ -170,12 +183,18 @@ pub struct RuleSet {
     pub excluded_basis: String,
     /// Conditions added to every route of every rule.
     pub common: Vec<Condition>,
+    /// Per-unit caps (a later set restates the whole list or inherits it).
+    pub quotas: Vec<Quota>,
     pub rules: Vec<Rule>,
 }
 
 impl RuleSet {
     pub fn rule(&self, award: &str, subject: SubjectKind) -> Option<&Rule> {
         self.rules.iter().find(|r| r.award == award && r.subject == subject)
+    }
+
+    pub fn quota(&self, award: &str) -> Option<&Quota> {
+        self.quotas.iter().find(|q| q.award == award)
     }
 
     pub fn covers(&self, on: NaiveDate) -> bool {
@@ -235,6 +254,7 @@ pub fn load(files: &[(&str, &str)], catalogue: &Catalogue) -> Result<Vec<RuleSet
                 .or_else(|| parent.as_ref().map(|p| p.excluded_basis.clone()))
                 .unwrap_or_default(),
             common: f.common.or_else(|| parent.as_ref().map(|p| p.common.clone())).unwrap_or_default(),
+            quotas: f.quota.or_else(|| parent.as_ref().map(|p| p.quotas.clone())).unwrap_or_default(),
             rules,
         };
         check(&set, catalogue)?;
@@ -248,6 +268,11 @@ pub fn load(files: &[(&str, &str)], catalogue: &Catalogue) -> Result<Vec<RuleSet
 fn check(set: &RuleSet, catalogue: &Catalogue) -> Result<(), RuleSetError> {
     let bad = |m: String| Err(RuleSetError::Invalid(set.id.clone(), m));
     let known = |code: &str| catalogue.get(code).is_some_and(|a| a.code == code);
+    for q in &set.quotas {
+        if !known(&q.award) || !known(&q.base_award) {
+            return bad(format!("hạn mức {} / {}: mã không có trong danh mục", q.award, q.base_award));
+        }
+    }
     for r in &set.rules {
         if !known(&r.award) {
             return bad(format!("mã {} không phải mã chính trong danh mục", r.award));

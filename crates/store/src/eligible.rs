@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use sea_orm::FromQueryResult;
 use tdkt_rules::Engine;
 use tdkt_rules::bulk::{BulkRow, Plan};
 use tdkt_rules::history::{Subject, SubjectKind};
@@ -44,9 +45,18 @@ pub struct BulkRun {
     pub route_names: Vec<String>,
     /// People judged.
     pub people: usize,
+    /// People judged, by unit id.
+    pub people_by_unit: std::collections::HashMap<i64, u64>,
     /// The people who qualify by at least one route, or already hold the award for the year.
     pub rows: Vec<BulkRow>,
     pub timing: Timing,
+}
+
+impl BulkRun {
+    /// People judged in the units `within` accepts.
+    pub fn people_in(&self, within: impl Fn(i64) -> bool) -> u64 {
+        self.people_by_unit.iter().filter(|(u, _)| within(**u)).map(|(_, n)| n).sum()
+    }
 }
 
 /// Judges every individual in the registry for `award` in `year` (rules taken on `on`, 31/12 of
@@ -105,7 +115,64 @@ pub async fn bulk(
         rule_set_name: p.set.name.clone(),
         route_names: p.rule.routes.iter().map(|r| r.name.clone()).collect(),
         people: panel.len(),
+        people_by_unit: panel.units.iter().fold(std::collections::HashMap::new(), |mut m, u| {
+            *m.entry(*u).or_insert(0) += 1;
+            m
+        }),
         rows,
         timing,
     })
+}
+
+/// For the benchmark's comparison only: the two routes of Đ74 k1 d (Bằng khen of the province's
+/// chairman) for `year` written as one SQL query over the registry tables. It is the rule as a
+/// report writer would put it: a fixed two-year window, no restart after an earlier Bằng khen,
+/// no discipline cut; it counts people, it does not explain anything.
+pub async fn bk_tinh_sql_count(db: &Db, year: i32) -> StoreResult<u64> {
+    let prev = year - 1;
+    crate::org::count(
+        &db.conn,
+        "SELECT COUNT(*) AS n FROM person p WHERE \
+         NOT EXISTS (SELECT 1 FROM award a WHERE a.person_id = p.id AND a.award_code = 'BK_TINH' AND a.year = ? AND a.revoked_on IS NULL) \
+         AND NOT EXISTS (SELECT 1 FROM pending_matter m WHERE m.person_id = p.id AND m.closed_on IS NULL) \
+         AND ( \
+           (SELECT COUNT(*) FROM award a WHERE a.person_id = p.id AND a.award_code = 'CSTD_CS' AND a.year IN (?, ?) \
+              AND a.revoked_on IS NULL AND a.kind NOT IN ('dot_xuat', 'chuyen_de')) = 2 \
+           OR ((SELECT COUNT(*) FROM rating r WHERE r.person_id = p.id AND r.year IN (?, ?) AND r.rating = 'HTXSNV') = 2 \
+             AND ((SELECT COUNT(*) FROM initiative i WHERE i.person_id = p.id AND i.year IN (?, ?) AND i.kind = 'sang_kien') >= 2 \
+               OR (SELECT COUNT(*) FROM initiative i WHERE i.person_id = p.id AND i.year IN (?, ?) AND i.kind = 'de_tai') >= 2)))",
+        vec![
+            year.into(),
+            prev.into(),
+            year.into(),
+            prev.into(),
+            year.into(),
+            prev.into(),
+            year.into(),
+            prev.into(),
+            year.into(),
+        ],
+    )
+    .await
+}
+
+#[derive(FromQueryResult)]
+struct UnitCount {
+    unit_id: i64,
+    n: i64,
+}
+
+/// How many people of each unit hold `code` (not revoked) for `year`: the base of a quota.
+pub async fn holders_by_unit(db: &Db, code: &str, year: i32) -> StoreResult<std::collections::HashMap<i64, u64>> {
+    Ok(UnitCount::find_by_statement(crate::db::stmt(
+        db.backend(),
+        "SELECT p.unit_id AS unit_id, COUNT(*) AS n FROM award a JOIN person p ON p.id = a.person_id \
+         WHERE a.award_code = ? AND a.year = ? AND a.revoked_on IS NULL GROUP BY p.unit_id",
+        vec![code.into(), year.into()],
+    ))
+    .all(&db.conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.unit_id, r.n.max(0) as u64))
+    .collect())
 }

@@ -61,7 +61,7 @@ pub async fn stale_count(db: &Db) -> StoreResult<u64> {
 
 /// Rebuilds every stale chunk; `progress` is told after each one (done, of). Returns the number
 /// rebuilt.
-pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut dyn FnMut(u64, u64)) -> StoreResult<u64> {
+pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut (dyn FnMut(u64, u64) + Send)) -> StoreResult<u64> {
     let b = db.backend();
     let stale = Stale::find_by_statement(stmt(b, "SELECT chunk, generation FROM panel_stale ORDER BY chunk", vec![]))
         .all(&db.conn)

@@ -1,4 +1,6 @@
-//! `tdkt bench search`: person search on N generated people, on SQLite or PostgreSQL.
+//! Benchmarks on generated data, on SQLite or PostgreSQL: `tdkt bench search` (person search on
+//! N people) and `tdkt bench registry` (N people with 20 years of records written as CSV,
+//! imported, then bulk eligibility timed beside the same rule as one SQL query).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -25,10 +27,33 @@ pub enum BenchCmd {
         #[arg(long)]
         reuse: bool,
     },
+    /// Generate N people with 20 years (2006–2025) of ratings, titles and initiatives as CSV,
+    /// import them, build the eligibility panel, then time bulk eligibility and the SQL query.
+    Registry {
+        #[arg(long, default_value_t = 100_000)]
+        people: usize,
+        /// Database to fill: a new SQLite file by default; a postgres:// URL must name an empty database.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Folder for the CSV files (a temporary folder by default).
+        #[arg(long)]
+        csv: Option<std::path::PathBuf>,
+        /// Award and year of the timed bulk runs.
+        #[arg(long, default_value = "BK_TINH")]
+        award: String,
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        /// Timed runs of each kind.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Reuse a database an earlier run filled (only the timed runs).
+        #[arg(long)]
+        reuse: bool,
+    },
 }
 
 /// Inserts one batch of generated people in its own audited transaction.
-async fn insert_batch(db: &Db, batch: &[(PersonInput, i64)]) -> anyhow::Result<()> {
+pub(crate) async fn insert_batch(db: &Db, batch: &[(PersonInput, i64)]) -> anyhow::Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
@@ -40,15 +65,32 @@ async fn insert_batch(db: &Db, batch: &[(PersonInput, i64)]) -> anyhow::Result<(
 }
 
 pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
-    let BenchCmd::Search { people, database_url, queries, reuse } = cmd;
-    let url = match database_url {
-        Some(u) => u.clone(),
+    match cmd {
+        BenchCmd::Search { people, database_url, queries, reuse } => {
+            search(*people, database_url.as_deref(), *queries, *reuse).await
+        }
+        BenchCmd::Registry { people, database_url, csv, award, year, runs, reuse } => {
+            crate::bench_registry::run(*people, database_url.as_deref(), csv.as_deref(), award, *year, *runs, *reuse)
+                .await
+        }
+    }
+}
+
+/// A database URL for a benchmark: the one given, or a new SQLite file in a temporary folder.
+pub fn bench_url(database_url: Option<&str>) -> anyhow::Result<String> {
+    Ok(match database_url {
+        Some(u) => u.to_string(),
         None => {
             let dir = std::env::temp_dir().join(format!("tdkt-bench-{}", std::process::id()));
             std::fs::create_dir_all(&dir)?;
             format!("sqlite://{}/bench.db", dir.display())
         }
-    };
+    })
+}
+
+async fn search(people: usize, database_url: Option<&str>, queries: usize, reuse: bool) -> anyhow::Result<ExitCode> {
+    let (people, queries, reuse) = (&people, &queries, &reuse);
+    let url = bench_url(database_url)?;
     let db = Db::connect(&url).await?;
     tdkt_store::migrate::migrate(&db).await?;
     let empty = org::is_empty(&db).await?;

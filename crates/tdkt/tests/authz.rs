@@ -279,6 +279,33 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     201,
                 ),
                 case("/api/v1/people/{id}", "GET", format!("/api/v1/people/{}", hương.id), Body::None, view, 200),
+                // Bulk eligibility: everyone may run it over their own units; another unit's
+                // figures only for those who may see that unit.
+                case("/eligible", "GET", "/eligible?award=BK_TINH&year=2025".into(), Body::None, "AOLVSXB", 200),
+                case(
+                    "/eligible",
+                    "GET",
+                    format!("/eligible?award=BK_TINH&year=2025&unit={snv}"),
+                    Body::None,
+                    view,
+                    200,
+                ),
+                case(
+                    "/eligible.{format}",
+                    "GET",
+                    format!("/eligible.csv?award=BK_TINH&year=2025&unit={snv}"),
+                    Body::None,
+                    "AOL",
+                    200,
+                ),
+                case(
+                    "/api/v1/eligible",
+                    "GET",
+                    format!("/api/v1/eligible?award=LDTT&year=2025&unit={snv}"),
+                    Body::None,
+                    view,
+                    200,
+                ),
             ];
             for k in &cases {
                 let url = format!("{}{}", app.url, k.path);

@@ -131,3 +131,60 @@ async fn the_cli_lists_who_qualifies() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("KHONG_CO"));
 }
+
+#[tokio::test]
+async fn the_page_the_api_and_the_export_keep_to_the_callers_units() {
+    for b in backends() {
+        let app = TestApp::demo(b, PEOPLE).await;
+        let (officer, _) = app.login("chuyenvien").await;
+        let page = officer.get(format!("{}/eligible?award=BK_TINH&year=2025", app.url)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{b}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("người đủ điều kiện"), "{b}: summary shown");
+        assert!(html.contains("02 lần liên tục Chiến sĩ thi đua cơ sở"), "{b}: the routes are named");
+
+        let all: serde_json::Value = officer
+            .get(format!("{}/api/v1/eligible?award=BK_TINH&year=2025", app.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let eligible = all["eligible"].as_u64().unwrap();
+        assert!(eligible > 0, "{b}");
+        assert_eq!(all["rows"].as_array().unwrap().len() as u64, eligible, "{b}");
+        let sum: u64 = all["units"].as_array().unwrap().iter().map(|u| u["eligible"].as_u64().unwrap()).sum();
+        assert_eq!(sum, eligible, "{b}: the unit table adds up");
+
+        // A commune officer sees only the commune's people.
+        let (commune, _) = app.login("canbo.xa").await;
+        let xa = app.unit_id("XA-03847").await;
+        let mine: serde_json::Value = commune
+            .get(format!("{}/api/v1/eligible?award=LDTT&year=2025", app.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let staff = tdkt_store::org::person_ids_of_unit(&app.tdb.db, xa).await.unwrap();
+        assert!(mine["people"].as_u64().unwrap() <= staff.len() as u64 + 50, "{b}: {}", mine["people"]);
+        for row in mine["rows"].as_array().unwrap() {
+            assert!(row["unit_code"].as_str().unwrap().starts_with("XA-03847"), "{b}: {row}");
+        }
+        let other = app.unit_id("SYT").await;
+        let denied =
+            commune.get(format!("{}/api/v1/eligible?award=LDTT&year=2025&unit={other}", app.url)).send().await.unwrap();
+        assert_eq!(denied.status(), 403, "{b}: another unit is refused");
+        let bad = officer.get(format!("{}/eligible?award=KHONG_CO&year=2025", app.url)).send().await.unwrap();
+        assert_eq!(bad.status(), 422, "{b}");
+        assert!(bad.text().await.unwrap().contains("KHONG_CO"), "{b}: the error names the code");
+
+        // The export has every qualifying person.
+        let x = officer.get(format!("{}/eligible.csv?award=BK_TINH&year=2025", app.url)).send().await.unwrap();
+        assert_eq!(x.status(), 200, "{b}");
+        let csv = x.text().await.unwrap();
+        assert_eq!(csv.lines().filter(|l| !l.trim().is_empty()).count() as u64, eligible + 1, "{b}: header and rows");
+    }
+}

@@ -270,12 +270,119 @@ async fn create_person(
     Ok((StatusCode::CREATED, Json(org::get_person(&state.db.conn, id).await?.into())))
 }
 
+#[derive(Deserialize, IntoParams)]
+pub struct EligibleParams {
+    /// Award code (LDTT, CSTD_CS, BK_TINH, ...), for individuals.
+    award: String,
+    /// The last achievement year considered (default: last year).
+    year: Option<String>,
+    /// Only this unit and the units under it.
+    unit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RouteCount {
+    name: String,
+    count: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EligiblePerson {
+    person_id: i64,
+    full_name: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    /// The routes (ways of the law) by which the person qualifies.
+    routes: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EligibleUnit {
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    eligible: u64,
+    /// Already awarded for the year.
+    held: u64,
+    /// Holders of the quota's base award (when the award has a quota).
+    base: Option<u64>,
+    /// The most the unit may receive (when the province has set the quota's share).
+    max: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EligibleOut {
+    award: String,
+    award_name: String,
+    year: i32,
+    /// The date the rules are taken at.
+    on: NaiveDate,
+    rule_set: String,
+    /// People judged in the caller's reach (and the unit asked for).
+    people: u64,
+    eligible: u64,
+    held: u64,
+    routes: Vec<RouteCount>,
+    units: Vec<EligibleUnit>,
+    rows: Vec<EligiblePerson>,
+}
+
+/// Everyone in the caller's reach who qualifies for an award in a year, by the engine's rules.
+#[utoipa::path(get, path = "/api/v1/eligible", params(EligibleParams), responses((status = 200, body = EligibleOut), (status = 401), (status = 403), (status = 422)), tag = "eligibility")]
+async fn eligible(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Query(p): Query<EligibleParams>,
+) -> ApiResult<EligibleOut> {
+    use crate::pages::eligible::{EligibleQuery, report};
+    let q = EligibleQuery { award: Some(p.award), year: p.year, unit: p.unit.map(|u| u.to_string()) };
+    let r = report(&state, &ctx, &q, Permission::ViewOrg).await?;
+    let people = r.people_lines(&state, usize::MAX).await?;
+    let run = r.run.as_ref().ok_or_else(|| AppError::BadRequest("thiếu mã khen thưởng".into()))?;
+    Ok(Json(EligibleOut {
+        award: run.award.clone(),
+        award_name: run.award_name.clone(),
+        year: run.year,
+        on: run.on,
+        rule_set: run.rule_set_name.clone(),
+        people: r.people,
+        eligible: r.eligible,
+        held: r.held,
+        routes: r.route_counts.iter().map(|(name, count)| RouteCount { name: name.clone(), count: *count }).collect(),
+        units: r
+            .lines
+            .iter()
+            .map(|l| EligibleUnit {
+                unit_id: l.unit_id,
+                unit_code: l.unit_code.clone(),
+                unit_name: l.unit_name.clone(),
+                eligible: l.eligible,
+                held: l.held,
+                base: l.base,
+                max: l.max,
+            })
+            .collect(),
+        rows: people
+            .into_iter()
+            .map(|l| EligiblePerson {
+                person_id: l.person.id,
+                full_name: l.person.full_name,
+                unit_id: l.person.unit_id,
+                unit_code: l.person.unit_code,
+                unit_name: l.person.unit_name,
+                routes: l.routes,
+            })
+            .collect(),
+    }))
+}
+
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "tdkt API", description = "Thi đua, khen thưởng: tổ chức, cán bộ. Đăng nhập bằng phiên (cookie); gửi X-CSRF-Token với POST."),
-    paths(list_units, get_unit, list_people, get_person, create_person),
-    components(schemas(UnitOut, PersonOut, UnitPage, PersonPage, PersonIn)),
-    tags((name = "units", description = "Đơn vị"), (name = "people", description = "Cán bộ, người lao động"))
+    info(title = "tdkt API", description = "Thi đua, khen thưởng: tổ chức, cán bộ, xét điều kiện khen thưởng. Đăng nhập bằng phiên (cookie); gửi X-CSRF-Token với POST."),
+    paths(list_units, get_unit, list_people, get_person, create_person, eligible),
+    components(schemas(UnitOut, PersonOut, UnitPage, PersonPage, PersonIn, EligibleOut, EligibleUnit, EligiblePerson, RouteCount)),
+    tags((name = "units", description = "Đơn vị"), (name = "people", description = "Cán bộ, người lao động"), (name = "eligibility", description = "Xét điều kiện khen thưởng"))
 )]
 pub struct ApiDoc;
 
@@ -290,4 +397,5 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units/{id}", get(get_unit))
         .route("/api/v1/people", get(list_people).post(create_person))
         .route("/api/v1/people/{id}", get(get_person))
+        .route("/api/v1/eligible", get(eligible))
 }

@@ -40,6 +40,7 @@ impl Chrome {
         add("/people", "Cán bộ, người lao động", "Tổ chức", view);
         add("/groups", "Cụm, khối thi đua", "Tổ chức", view);
         add("/council", "Hội đồng TĐKT", "Tổ chức", view);
+        add("/eligible", "Xét điều kiện hàng loạt", "Khen thưởng", view);
         add(
             "/import",
             "Nhập, xuất Excel",

@@ -168,7 +168,7 @@ pub async fn upload(
     }
 }
 
-fn file_response(name: &str, format: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn file_response(name: &str, format: &str, bytes: Vec<u8>) -> Response {
     let ct = if format == "csv" {
         "text/csv; charset=utf-8"
     } else {
@@ -184,7 +184,13 @@ fn file_response(name: &str, format: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn write(format: &str, sheet: &str, title: &str, headers: &[&str], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
+pub(crate) fn write(
+    format: &str,
+    sheet: &str,
+    title: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> AppResult<Vec<u8>> {
     match format {
         "csv" => Ok(tdkt_sheets::write_csv(headers, rows)),
         "xlsx" => {

@@ -1,0 +1,327 @@
+//! `tdkt bench registry`: a deterministic province of N people with 20 years of ratings, titles
+//! and initiatives, written as CSV, imported with every row checked, then bulk eligibility timed
+//! (panel read, column derivation, evaluation) beside the same rule as one SQL query.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+use tdkt_rules::history::{AwardKind, Level, Rating, WorkKind};
+use tdkt_rules::{Catalogue, Engine};
+use tdkt_store::registry::{self, Holder, NewAward, NewInitiative};
+use tdkt_store::{Actor, Db, org};
+
+const FIRST: i32 = 2006;
+const LAST: i32 = 2025;
+/// Rows per insert call (one audit entry each).
+const BATCH: usize = 50_000;
+
+fn bar(len: u64, msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb.set_message(msg.to_string());
+    pb
+}
+
+fn secs(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64()
+}
+
+pub async fn run(
+    people: usize,
+    database_url: Option<&str>,
+    csv_dir: Option<&Path>,
+    award: &str,
+    year: i32,
+    runs: usize,
+    reuse: bool,
+) -> anyhow::Result<ExitCode> {
+    let url = crate::bench::bench_url(database_url)?;
+    let db = Db::connect(&url).await?;
+    tdkt_store::migrate::migrate(&db).await?;
+    let engine = Engine::builtin()?;
+    let empty = org::is_empty(&db).await?;
+    if !reuse {
+        if !empty {
+            anyhow::bail!("cơ sở dữ liệu benchmark phải trống (hoặc dùng --reuse)");
+        }
+        load(&db, &engine.catalogue, people, csv_dir).await?;
+    } else {
+        println!("dùng lại dữ liệu có sẵn ({})", tdkt_store::db::redact(&url));
+    }
+    timed_runs(&db, &engine, award, year, runs).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn load(db: &Db, catalogue: &Catalogue, people: usize, csv_dir: Option<&Path>) -> anyhow::Result<()> {
+    let province = tdkt_demo::province(2_000, 1);
+    let mut w = db.write(&Actor::system("tdkt bench")).await?;
+    let unit_ids = crate::demo::create_units(&mut w, &province.units).await?;
+    w.commit().await?;
+    let active: Vec<String> = province.units.iter().filter(|u| u.active_to.is_none()).map(|u| u.code.clone()).collect();
+    // Everyone has been in service for the 20 years.
+    let recruited_by = NaiveDate::from_ymd_opt(FIRST - 1, 9, 1).unwrap_or_default();
+    let t = Instant::now();
+    let pb = bar(people as u64, "người");
+    let mut batch = Vec::with_capacity(20_000);
+    let mut recruited = Vec::with_capacity(people);
+    for mut s in tdkt_demo::people(people, 7, &active, 0) {
+        s.recruited_on = s.recruited_on.min(recruited_by);
+        recruited.push(s.recruited_on);
+        let unit_id = unit_ids[&s.unit_code];
+        batch.push((crate::demo::person_input(s), unit_id));
+        if batch.len() == 20_000 {
+            crate::bench::insert_batch(db, &batch).await?;
+            pb.inc(batch.len() as u64);
+            batch.clear();
+        }
+    }
+    crate::bench::insert_batch(db, &batch).await?;
+    pb.finish_and_clear();
+    println!("người: {} trong {:.1} s (chưa tính vào thời gian nhập sổ)", people, secs(t));
+    let ids = org::person_ids(&db.conn).await?;
+
+    // The CSV files.
+    let dir = match csv_dir {
+        Some(d) => d.to_path_buf(),
+        None => std::env::temp_dir().join(format!("tdkt-bench-csv-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("không tạo được {}", dir.display()))?;
+    let t = Instant::now();
+    let (nr, na, ni) = write_csv(&dir, &ids, &recruited)?;
+    println!("CSV: {nr} đánh giá, {na} khen thưởng, {ni} sáng kiến trong {:.1} s ({})", secs(t), dir.display());
+
+    // The validated import.
+    let t0 = Instant::now();
+    let t = Instant::now();
+    let n = import_ratings(db, &dir.join("ratings.csv"), &ids, nr).await?;
+    println!("nhập đánh giá: {n} dòng trong {:.1} s", secs(t));
+    let t = Instant::now();
+    let n = import_awards(db, catalogue, &dir.join("awards.csv"), &ids, na).await?;
+    println!("nhập khen thưởng: {n} dòng trong {:.1} s", secs(t));
+    let t = Instant::now();
+    let n = import_initiatives(db, &dir.join("initiatives.csv"), &ids, ni).await?;
+    println!("nhập sáng kiến: {n} dòng trong {:.1} s", secs(t));
+    let import = secs(t0);
+    let t = Instant::now();
+    db.analyze().await?;
+    let analyze = secs(t);
+    let t = Instant::now();
+    let stale = tdkt_store::panel::stale_count(db).await?;
+    let pb = bar(stale, "bảng tổng hợp");
+    tdkt_store::panel::refresh(db, catalogue, &mut |done, _| pb.set_position(done)).await?;
+    pb.finish_and_clear();
+    let panel = secs(t);
+    println!(
+        "nhập sổ (kiểm tra từng dòng, có chỉ mục): {import:.1} s; ANALYZE {analyze:.1} s; bảng tổng hợp {stale} khối: {panel:.1} s; cộng {:.1} s",
+        import + analyze + panel
+    );
+    Ok(())
+}
+
+fn write_csv(dir: &Path, ids: &[i64], recruited: &[NaiveDate]) -> anyhow::Result<(u64, u64, u64)> {
+    let open = |name: &str| -> anyhow::Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
+        let f = std::fs::File::create(dir.join(name)).with_context(|| format!("không ghi được {name}"))?;
+        Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f)))
+    };
+    let mut r = open("ratings.csv")?;
+    let mut a = open("awards.csv")?;
+    let mut x = open("initiatives.csv")?;
+    r.write_record(["person_id", "year", "rating"])?;
+    a.write_record(["person_id", "award_code", "year", "kind"])?;
+    x.write_record(["person_id", "year", "level", "kind", "title"])?;
+    let (mut nr, mut na, mut ni) = (0, 0, 0);
+    let pb = bar(ids.len() as u64, "ghi CSV");
+    for (i, (&id, &rec)) in ids.iter().zip(recruited).enumerate() {
+        let h = tdkt_demo::history::history(2026, i as u64, rec, FIRST, LAST);
+        let id = id.to_string();
+        for (y, rating) in &h.ratings {
+            r.write_record([id.as_str(), &y.to_string(), rating])?;
+            nr += 1;
+        }
+        for aw in &h.awards {
+            a.write_record([id.as_str(), aw.code, &aw.year.to_string(), aw.kind])?;
+            na += 1;
+        }
+        for it in &h.initiatives {
+            x.write_record([id.as_str(), &it.year.to_string(), it.level, it.kind, &it.title])?;
+            ni += 1;
+        }
+        if i % 10_000 == 0 {
+            pb.set_position(i as u64);
+        }
+    }
+    pb.finish_and_clear();
+    r.flush()?;
+    a.flush()?;
+    x.flush()?;
+    Ok((nr, na, ni))
+}
+
+/// A row that does not pass, with its line number.
+fn row_error(file: &Path, line: u64, message: String) -> anyhow::Error {
+    anyhow::anyhow!("{}, dòng {line}: {message}", file.display())
+}
+
+fn reader(file: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(file)
+        .with_context(|| format!("không đọc được {}", file.display()))
+}
+
+fn person(ids: &[i64], file: &Path, line: u64, v: &str) -> anyhow::Result<i64> {
+    let id: i64 = v.trim().parse().map_err(|_| row_error(file, line, format!("mã người “{v}” không phải số")))?;
+    ids.binary_search(&id).map_err(|_| row_error(file, line, format!("không có người mã {id}")))?;
+    Ok(id)
+}
+
+fn year(file: &Path, line: u64, v: &str) -> anyhow::Result<i32> {
+    v.trim()
+        .parse()
+        .ok()
+        .filter(|y| tdkt_rules::history::YEARS.contains(y))
+        .ok_or_else(|| row_error(file, line, format!("năm “{v}” không hợp lệ")))
+}
+
+async fn import_ratings(db: &Db, file: &Path, ids: &[i64], total: u64) -> anyhow::Result<u64> {
+    let mut rd = reader(file)?;
+    let pb = bar(total, "đánh giá");
+    let mut w = db.write(&Actor::system("tdkt bench import")).await?;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut n = 0;
+    for (k, rec) in rd.records().enumerate() {
+        let line = k as u64 + 2;
+        let rec = rec.map_err(|e| row_error(file, line, e.to_string()))?;
+        let p = person(ids, file, line, rec.get(0).unwrap_or_default())?;
+        let y = year(file, line, rec.get(1).unwrap_or_default())?;
+        let v = rec.get(2).unwrap_or_default();
+        let r = Rating::parse(v).ok_or_else(|| row_error(file, line, format!("mức đánh giá “{v}” không hợp lệ")))?;
+        batch.push((p, y, r));
+        if batch.len() == BATCH {
+            n += registry::insert_person_ratings(&mut w, &batch, "tdkt bench import").await?;
+            pb.set_position(n);
+            batch.clear();
+        }
+    }
+    n += registry::insert_person_ratings(&mut w, &batch, "tdkt bench import").await?;
+    w.commit().await?;
+    pb.finish_and_clear();
+    Ok(n)
+}
+
+async fn import_awards(db: &Db, catalogue: &Catalogue, file: &Path, ids: &[i64], total: u64) -> anyhow::Result<u64> {
+    let mut rd = reader(file)?;
+    let pb = bar(total, "khen thưởng");
+    let mut w = db.write(&Actor::system("tdkt bench import")).await?;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut n = 0;
+    for (k, rec) in rd.records().enumerate() {
+        let line = k as u64 + 2;
+        let rec = rec.map_err(|e| row_error(file, line, e.to_string()))?;
+        let p = person(ids, file, line, rec.get(0).unwrap_or_default())?;
+        let code = rec.get(1).unwrap_or_default();
+        let code = catalogue
+            .canonical(code)
+            .ok_or_else(|| row_error(file, line, format!("không có mã khen thưởng “{code}”")))?;
+        let y = year(file, line, rec.get(2).unwrap_or_default())?;
+        let v = rec.get(3).unwrap_or_default();
+        let kind =
+            AwardKind::parse(v).ok_or_else(|| row_error(file, line, format!("loại khen thưởng “{v}” không hợp lệ")))?;
+        batch.push(NewAward {
+            holder: Holder::Person(p),
+            code: code.to_string(),
+            year: y,
+            period_from: None,
+            kind,
+            decision_id: None,
+        });
+        if batch.len() == BATCH {
+            n += registry::insert_awards(&mut w, catalogue, &batch, "tdkt bench import").await?;
+            pb.set_position(n);
+            batch.clear();
+        }
+    }
+    n += registry::insert_awards(&mut w, catalogue, &batch, "tdkt bench import").await?;
+    w.commit().await?;
+    pb.finish_and_clear();
+    Ok(n)
+}
+
+async fn import_initiatives(db: &Db, file: &Path, ids: &[i64], total: u64) -> anyhow::Result<u64> {
+    let mut rd = reader(file)?;
+    let pb = bar(total, "sáng kiến");
+    let mut w = db.write(&Actor::system("tdkt bench import")).await?;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut n = 0;
+    for (k, rec) in rd.records().enumerate() {
+        let line = k as u64 + 2;
+        let rec = rec.map_err(|e| row_error(file, line, e.to_string()))?;
+        let p = person(ids, file, line, rec.get(0).unwrap_or_default())?;
+        let y = year(file, line, rec.get(1).unwrap_or_default())?;
+        let v = rec.get(2).unwrap_or_default();
+        let level =
+            Level::parse(v).ok_or_else(|| row_error(file, line, format!("cấp công nhận “{v}” không hợp lệ")))?;
+        let v = rec.get(3).unwrap_or_default();
+        let kind = WorkKind::parse(v).ok_or_else(|| row_error(file, line, format!("loại “{v}” không hợp lệ")))?;
+        batch.push(NewInitiative {
+            person_id: p,
+            title: rec.get(4).unwrap_or_default().to_string(),
+            year: y,
+            level,
+            kind,
+            recognised_by: String::new(),
+        });
+        if batch.len() == BATCH {
+            n += registry::insert_initiatives(&mut w, &batch, "tdkt bench import").await?;
+            pb.set_position(n);
+            batch.clear();
+        }
+    }
+    n += registry::insert_initiatives(&mut w, &batch, "tdkt bench import").await?;
+    w.commit().await?;
+    pb.finish_and_clear();
+    Ok(n)
+}
+
+async fn timed_runs(db: &Db, engine: &Engine, award: &str, year: i32, runs: usize) -> anyhow::Result<()> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    for t in [threads, 1] {
+        let mut totals = Vec::new();
+        for i in 0..runs {
+            let r = tdkt_store::eligible::bulk(db, engine, award, year, None, t).await?;
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+            let eligible = r.rows.iter().filter(|x| x.routes != 0).count();
+            println!(
+                "xét hàng loạt {award} {year} ({t} luồng) lần {}: {} người, {eligible} đủ điều kiện; đọc {:.1} ms, ghép cột {:.1} ms, xét {:.2} ms, ngoài khoảng năm {:.1} ms, làm mới {:.1} ms; cộng {:.1} ms",
+                i + 1,
+                r.people,
+                ms(r.timing.read),
+                ms(r.timing.bind),
+                ms(r.timing.eval),
+                ms(r.timing.outside),
+                ms(r.timing.refresh),
+                ms(r.timing.total())
+            );
+            totals.push(ms(r.timing.total()));
+        }
+        totals.sort_by(f64::total_cmp);
+        if let Some(m) = totals.get(totals.len() / 2) {
+            println!("  trung vị cộng: {m:.1} ms");
+        }
+    }
+    if award == "BK_TINH" {
+        for i in 0..runs.min(3) {
+            let t = Instant::now();
+            let n = tdkt_store::eligible::bk_tinh_sql_count(db, year).await?;
+            println!("cùng quy tắc bằng một câu SQL, lần {}: {n} người trong {:.1} ms", i + 1, secs(t) * 1000.0);
+        }
+    }
+    Ok(())
+}
