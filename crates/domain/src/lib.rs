@@ -7,4 +7,5 @@ pub mod audit;
 pub mod authz;
 pub mod error;
 pub mod org;
+pub mod rows;
 pub mod text;

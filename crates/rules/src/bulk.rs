@@ -628,6 +628,12 @@ impl<'e> Plan<'e> {
         self.routes.len()
     }
 
+    /// Whether data can make route `r` eligible (it has a standard condition a machine checks);
+    /// a route of judgements only is for people to decide.
+    pub fn route_checkable(&self, r: usize) -> bool {
+        self.routes.get(r).is_some_and(|ops| ops.iter().any(Op::standard))
+    }
+
     /// Derives the plan's columns from a panel (unions of award kinds, sums of initiative
     /// columns); every column is a plain slice of one word per person afterwards.
     pub fn bind<'p>(&self, panel: &'p Panel) -> Bound<'p> {

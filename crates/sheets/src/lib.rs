@@ -14,6 +14,7 @@ mod csv_read;
 mod detect;
 mod error;
 pub mod org;
+pub mod registry;
 mod sheet_read;
 mod table;
 mod write;

@@ -6,6 +6,7 @@ use tdkt_domain::org::{PersonFields, UnitFields};
 use crate::{Row, Table};
 
 /// One column: the header we write, and the other names accepted when reading.
+#[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub field: &'static str,
     pub header: &'static str,

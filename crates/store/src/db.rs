@@ -74,7 +74,10 @@ impl Db {
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             // Statements are prepared once per connection; a generic plan for a range whose
             // bounds it cannot see would make PostgreSQL scan whole index tables.
-            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]))
+            // SQLite's default page cache is 2 MB; the registry's indexes outgrow it at a few
+            // hundred thousand people, and every insert then reads pages back from the OS.
+            .map_sqlx_sqlite_opts(|o| o.pragma("cache_size", "-65536"));
         let conn = Database::connect(opts)
             .await
             .map_err(|e| StoreError::Other(format!("không kết nối được cơ sở dữ liệu {}: {e}", redact(&url))))?;

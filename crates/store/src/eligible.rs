@@ -43,6 +43,8 @@ pub struct BulkRun {
     pub on: NaiveDate,
     pub rule_set_name: String,
     pub route_names: Vec<String>,
+    /// Per route, whether data can make it eligible (false: judgements only).
+    pub route_checkable: Vec<bool>,
     /// People judged.
     pub people: usize,
     /// People judged, by unit id.
@@ -114,6 +116,7 @@ pub async fn bulk(
         on,
         rule_set_name: p.set.name.clone(),
         route_names: p.rule.routes.iter().map(|r| r.name.clone()).collect(),
+        route_checkable: (0..p.rule.routes.len()).map(|r| plan.route_checkable(r)).collect(),
         people: panel.len(),
         people_by_unit: panel.units.iter().fold(std::collections::HashMap::new(), |mut m, u| {
             *m.entry(*u).or_insert(0) += 1;

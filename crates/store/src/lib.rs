@@ -16,6 +16,7 @@ pub mod migrate;
 pub mod org;
 pub mod panel;
 pub mod registry;
+pub mod registry_import;
 pub mod users;
 
 pub use audit::{Actor, WriteTx};

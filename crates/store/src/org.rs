@@ -132,7 +132,7 @@ pub struct UnitFilter {
     pub scope: Vec<String>,
 }
 
-fn scope_sql(column: &str, scope: &[String], vals: &mut Vec<Value>) -> String {
+pub(crate) fn scope_sql(column: &str, scope: &[String], vals: &mut Vec<Value>) -> String {
     if scope.is_empty() {
         return "1 = 0".into();
     }

@@ -210,18 +210,62 @@ fn award_values(a: &NewAward, catalogue: &Catalogue, now: &str) -> StoreResult<V
 const AWARD_INSERT: &str =
     "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id, created_at) VALUES ";
 
-/// Records awards in one statement per 500 rows, with one audit entry for the batch.
-pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAward], why: &str) -> StoreResult<u64> {
-    let now = now_text();
-    let mut n = 0;
-    for chunk in rows.chunks(500) {
-        let mut sql = String::from(AWARD_INSERT);
-        let mut vals = Vec::with_capacity(chunk.len() * 8);
-        for (i, a) in chunk.iter().enumerate() {
-            sql.push_str(if i == 0 { "(?, ?, ?, ?, ?, ?, ?, ?)" } else { ", (?, ?, ?, ?, ?, ?, ?, ?)" });
-            vals.extend(award_values(a, catalogue, &now)?);
+/// Rows per statement of the batch inserts, which write numbers and codes as SQL literals (no
+/// text typed by a user goes this way: codes come from the catalogue and the kinds' enums).
+const LITERAL_ROWS: usize = 4000;
+
+fn push_opt(sql: &mut String, v: Option<i64>) {
+    use std::fmt::Write;
+    match v {
+        Some(v) => {
+            let _ = write!(sql, "{v}");
         }
-        n += w.exec(&sql, vals).await?;
+        None => sql.push_str("NULL"),
+    }
+}
+
+/// A catalogue code or an enum code as a literal: only `[A-Za-z0-9_]` is ever written.
+fn push_code(sql: &mut String, code: &str) -> StoreResult<()> {
+    if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(StoreError::invalid("award_code", format!("mã “{code}” không hợp lệ")));
+    }
+    sql.push('\'');
+    sql.push_str(code);
+    sql.push('\'');
+    Ok(())
+}
+
+/// Records awards in statements of a few thousand rows, with one audit entry for the batch.
+pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAward], why: &str) -> StoreResult<u64> {
+    use std::fmt::Write;
+    let now = now_text();
+    if !now.bytes().all(|b| b.is_ascii_alphanumeric() || b"-:.+".contains(&b)) {
+        return Err(StoreError::Other(format!("giờ hệ thống lạ: {now}")));
+    }
+    let mut n = 0;
+    for chunk in rows.chunks(LITERAL_ROWS) {
+        let mut sql = String::with_capacity(AWARD_INSERT.len() + chunk.len() * 80);
+        sql.push_str(AWARD_INSERT);
+        for (i, a) in chunk.iter().enumerate() {
+            let code = catalogue
+                .canonical(&a.code)
+                .ok_or_else(|| StoreError::invalid("award_code", format!("không có mã khen thưởng “{}”", a.code)))?;
+            let (p, u) = a.holder.ids();
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            push_opt(&mut sql, p);
+            sql.push_str(", ");
+            push_opt(&mut sql, u);
+            sql.push_str(", ");
+            push_code(&mut sql, code)?;
+            let _ = write!(sql, ", {}, ", a.year);
+            push_opt(&mut sql, a.period_from.map(i64::from));
+            sql.push_str(", ");
+            push_code(&mut sql, a.kind.code())?;
+            sql.push_str(", ");
+            push_opt(&mut sql, a.decision_id);
+            let _ = write!(sql, ", '{now}')");
+        }
+        n += w.exec(&sql, vec![]).await?;
     }
     crate::panel::mark_people(w, rows.iter().filter_map(|a| a.holder.ids().0)).await?;
     if n > 0 {
@@ -265,17 +309,17 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
     Ok(())
 }
 
-/// Ratings of many people at once (new rows only), in statements of 500 rows.
+/// Ratings of many people at once (new rows only), in statements of a few thousand rows.
 pub async fn insert_person_ratings(w: &mut WriteTx, rows: &[(i64, i32, Rating)], why: &str) -> StoreResult<u64> {
+    use std::fmt::Write;
     let mut n = 0;
-    for chunk in rows.chunks(500) {
-        let mut sql = String::from("INSERT INTO rating (person_id, year, rating) VALUES ");
-        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
+    for chunk in rows.chunks(LITERAL_ROWS) {
+        let mut sql = String::with_capacity(60 + chunk.len() * 28);
+        sql.push_str("INSERT INTO rating (person_id, year, rating) VALUES ");
         for (i, (p, y, r)) in chunk.iter().enumerate() {
-            sql.push_str(if i == 0 { "(?, ?, ?)" } else { ", (?, ?, ?)" });
-            vals.extend([(*p).into(), (*y).into(), r.code().into()]);
+            let _ = write!(sql, "{}({p}, {y}, '{}')", if i == 0 { "" } else { ", " }, r.code());
         }
-        n += w.exec(&sql, vals).await?;
+        n += w.exec(&sql, vec![]).await?;
     }
     crate::panel::mark_people(w, rows.iter().map(|r| r.0)).await?;
     if n > 0 {
@@ -579,4 +623,55 @@ pub async fn engine_with_overrides(db: &Db, base: &tdkt_rules::Engine) -> StoreR
         params.add_override(o).map_err(|e| StoreError::Other(e.to_string()))?;
     }
     Ok(base.clone().with_params(params))
+}
+
+// ---------------------------------------------------------------- export
+
+/// One line of an exported registry list: who, then the list's own columns as text, in the
+/// order of the import columns (so that an export reads back as an import).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ExportLine {
+    pub person_id: i64,
+    pub full_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub unit_code: String,
+    pub c1: Option<String>,
+    pub c2: Option<String>,
+    pub c3: Option<String>,
+    pub c4: Option<String>,
+    pub c5: Option<String>,
+    pub c6: Option<String>,
+    pub c7: Option<String>,
+    pub c8: Option<String>,
+}
+
+/// A registry list of the people under `scope` (unit paths), in unit, then name, then year order.
+/// `list` is awards, ratings, initiatives or discipline.
+pub async fn export_list(db: &Db, list: &str, scope: &[String]) -> StoreResult<Vec<ExportLine>> {
+    let mut vals = vec![];
+    let wh = crate::org::scope_sql("u.path", scope, &mut vals);
+    let who = "p.id AS person_id, p.full_name, p.birth_date, u.code AS unit_code";
+    let from = "JOIN person p ON p.id = x.person_id JOIN unit u ON u.id = p.unit_id";
+    let sql = match list {
+        "awards" => format!(
+            "SELECT {who}, x.award_code AS c1, CAST(x.year AS TEXT) AS c2, CAST(x.period_from AS TEXT) AS c3, x.kind AS c4, \
+             d.number AS c5, CAST(d.signed_on AS TEXT) AS c6, d.issuer AS c7, d.signer AS c8 \
+             FROM award x {from} LEFT JOIN decision d ON d.id = x.decision_id WHERE x.revoked_on IS NULL AND {wh} \
+             ORDER BY u.path, p.sort_key, p.id, x.year"
+        ),
+        "ratings" => format!(
+            "SELECT {who}, CAST(x.year AS TEXT) AS c1, x.rating AS c2, NULL AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8 \
+             FROM rating x {from} WHERE {wh} ORDER BY u.path, p.sort_key, p.id, x.year"
+        ),
+        "initiatives" => format!(
+            "SELECT {who}, x.title AS c1, CAST(x.year AS TEXT) AS c2, x.level AS c3, x.kind AS c4, x.recognised_by AS c5, \
+             NULL AS c6, NULL AS c7, NULL AS c8 FROM initiative x {from} WHERE {wh} ORDER BY u.path, p.sort_key, p.id, x.year"
+        ),
+        "discipline" => format!(
+            "SELECT {who}, x.form AS c1, CAST(x.starts_on AS TEXT) AS c2, CAST(x.ends_on AS TEXT) AS c3, x.note AS c4, \
+             NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8 FROM discipline x {from} WHERE {wh} ORDER BY u.path, p.sort_key, p.id, x.starts_on"
+        ),
+        other => return Err(StoreError::invalid("list", format!("không có danh sách “{other}”"))),
+    };
+    Ok(ExportLine::find_by_statement(stmt(db.backend(), &sql, vals)).all(&db.conn).await?)
 }

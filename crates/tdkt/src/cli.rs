@@ -44,9 +44,9 @@ enum Command {
         #[arg(long, default_value_t = 20_000)]
         people: usize,
     },
-    /// Import units or people from .xlsx or .csv.
+    /// Import units, people, or registry lists (awards, ratings, initiatives, discipline) from .xlsx or .csv.
     Import {
-        /// units or people
+        /// units, people, awards, ratings, initiatives or discipline
         what: String,
         file: String,
     },
@@ -296,6 +296,65 @@ async fn shutdown() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
+/// A registry list from a file: every row checked, then written in one transaction.
+async fn import_registry(
+    db: &Db,
+    list: tdkt_sheets::registry::RegistryList,
+    table: &tdkt_sheets::Table,
+    file: &str,
+) -> anyhow::Result<ExitCode> {
+    use tdkt_sheets::registry::RegistryList;
+    use tdkt_store::registry_import as ri;
+    let rows = tdkt_sheets::registry::registry_rows(table, list).map_err(|m| anyhow::anyhow!("{file}: {m}"))?;
+    let catalogue = tdkt_rules::Catalogue::builtin();
+    let pb = spinner(&format!("Đang kiểm tra {} dòng {}…", rows.len(), list.label()));
+    let all = |_: &str| true;
+    let mut w = db.write(&Actor::system("tdkt import")).await?;
+    let outcome = match list {
+        RegistryList::Awards => ri::import_awards(&mut w, catalogue, &rows, &all).await?,
+        RegistryList::Ratings => ri::import_ratings(&mut w, &rows, &all).await?,
+        RegistryList::Initiatives => ri::import_initiatives(&mut w, &rows, &all).await?,
+        RegistryList::Discipline => ri::import_discipline(&mut w, &rows, &all).await?,
+    };
+    pb.finish_and_clear();
+    match outcome {
+        Ok(r) if r.created + r.updated > 0 => {
+            w.record(
+                "import.cli",
+                list.code(),
+                None,
+                None,
+                serde_json::json!({"file": file, "created": r.created, "updated": r.updated, "skipped": r.skipped}),
+            )
+            .await?;
+            w.commit().await?;
+            println!(
+                "Đã nhập {file}: thêm mới {}, cập nhật {}, bỏ qua {} dòng đã có.",
+                r.created, r.updated, r.skipped
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(r) => {
+            w.rollback().await?;
+            println!("{file}: không có gì mới ({} dòng đã có trong sổ).", r.skipped);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            w.rollback().await?;
+            println!("{file}: {} lỗi, chưa ghi gì:", errors.len());
+            for e in &errors {
+                println!(
+                    "  dòng {}, cột “{}”: {}",
+                    e.row,
+                    tdkt_sheets::org::header_of(list.columns(), &e.field),
+                    e.message
+                );
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
 async fn import(config: &Config, what: &str, file: &str) -> anyhow::Result<ExitCode> {
     let db = open(config).await?;
     let bytes = std::fs::read(file).with_context(|| format!("không đọc được tệp {file}"))?;
@@ -323,7 +382,16 @@ async fn import(config: &Config, what: &str, file: &str) -> anyhow::Result<ExitC
                 tdkt_sheets::org::PERSON_COLUMNS,
             )
         }
-        other => anyhow::bail!("không biết nhập “{other}”: dùng units hoặc people"),
+        other => {
+            let Some(list) = tdkt_sheets::registry::RegistryList::parse(other) else {
+                anyhow::bail!(
+                    "không biết nhập “{other}”: dùng units, people, awards, ratings, initiatives hoặc discipline"
+                );
+            };
+            pb.finish_and_clear();
+            w.rollback().await?;
+            return import_registry(&db, list, &table, file).await;
+        }
     };
     pb.finish_and_clear();
     match outcome {

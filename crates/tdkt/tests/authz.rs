@@ -227,6 +227,28 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     other: &[('S', 422), ('X', 422), ('B', 422)],
                 },
                 case("/export/units.{format}", "GET", "/export/units.csv".into(), Body::None, "AOLSXB", 200),
+                // Registry lists are exported for the caller's own units (an empty list is fine).
+                case("/export/awards.{format}", "GET", "/export/awards.csv".into(), Body::None, "AOLSXB", 200),
+                case("/export/ratings.{format}", "GET", "/export/ratings.csv".into(), Body::None, "AOLSXB", 200),
+                case(
+                    "/export/initiatives.{format}",
+                    "GET",
+                    "/export/initiatives.csv".into(),
+                    Body::None,
+                    "AOLSXB",
+                    200,
+                ),
+                case("/export/discipline.{format}", "GET", "/export/discipline.csv".into(), Body::None, "AOLSXB", 200),
+                // A registry row for a person of Sở Nội vụ: only province roles may write it.
+                Case {
+                    route: "/import/{what}",
+                    method: "POST",
+                    path: "/import/ratings".into(),
+                    body: Body::Csv(format!("Mã hệ thống,Năm,Mức xếp loại\n{},2031,HTTNV\n", hương.id)),
+                    allowed: "AO",
+                    ok: 200,
+                    other: &[('S', 422), ('X', 422), ('B', 422)],
+                },
                 case(
                     "/export/people.{format}",
                     "GET",

@@ -284,6 +284,8 @@ pub struct EligibleParams {
 pub struct RouteCount {
     name: String,
     count: u64,
+    /// False for a route of judgements only, which data never decides (count is then 0).
+    checkable: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -349,7 +351,11 @@ async fn eligible(
         people: r.people,
         eligible: r.eligible,
         held: r.held,
-        routes: r.route_counts.iter().map(|(name, count)| RouteCount { name: name.clone(), count: *count }).collect(),
+        routes: r
+            .route_counts
+            .iter()
+            .map(|(name, count, checkable)| RouteCount { name: name.clone(), count: *count, checkable: *checkable })
+            .collect(),
         units: r
             .lines
             .iter()

@@ -17,3 +17,10 @@ CREATE TABLE panel_stale (
     generation    INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO panel_stale (chunk, generation) SELECT DISTINCT id / 4096, 0 FROM person WHERE true;
+
+-- A person's award never has a unit and a unit's award never has a person: index each side
+-- without the other's NULLs (half the index writes of a bulk import).
+DROP INDEX award_person;
+CREATE INDEX award_person ON award(person_id, year) WHERE person_id IS NOT NULL;
+DROP INDEX award_unit;
+CREATE INDEX award_unit ON award(unit_id, year) WHERE unit_id IS NOT NULL;

@@ -92,7 +92,8 @@ pub struct Report {
     pub people: u64,
     pub eligible: u64,
     pub held: u64,
-    pub route_counts: Vec<(String, u64)>,
+    /// Per route: name, people, and whether data can decide it (false: for people to judge).
+    pub route_counts: Vec<(String, u64, bool)>,
     pub lines: Vec<UnitLine>,
     pub quota: Option<QuotaInfo>,
     /// Ids of the qualifying people in the scope, by unit order.
@@ -196,7 +197,13 @@ pub async fn report(state: &AppState, ctx: &Ctx, q: &EligibleQuery, permission: 
     r.people = run.people_in(|u| within.contains_key(&u));
     r.eligible = by_unit.values().map(|v| v.0).sum();
     r.held = by_unit.values().map(|v| v.1).sum();
-    r.route_counts = run.route_names.iter().cloned().zip(route_counts).collect();
+    r.route_counts = run
+        .route_names
+        .iter()
+        .zip(route_counts)
+        .zip(&run.route_checkable)
+        .map(|((n, c), k)| (n.clone(), c, *k))
+        .collect();
     r.lines = r
         .units
         .iter()
