@@ -308,6 +308,81 @@ impl Panel {
         out
     }
 
+    /// Reads many chunks written by [`Panel::encode`] into one panel, decoding each column
+    /// straight into its place (no per-chunk panel, no second copy).
+    pub fn decode_chunks<'a>(chunks: &[Vec<(&'a str, &'a [u8])>]) -> Result<Panel, BulkError> {
+        let mut offsets = Vec::with_capacity(chunks.len());
+        let mut total = 0usize;
+        for cols in chunks {
+            let ids = cols.iter().find(|(n, _)| *n == "id").map(|(_, b)| *b).ok_or_else(|| corrupt("id", "thiếu"))?;
+            if ids.len() % 8 != 0 {
+                return Err(corrupt("id", "độ dài không khớp"));
+            }
+            offsets.push(total);
+            total += ids.len() / 8;
+        }
+        let mut p = Panel {
+            ids: Vec::with_capacity(total),
+            units: vec![0; total],
+            recruited: vec![NO_DATE; total],
+            ..Panel::default()
+        };
+        for (cols, &off) in chunks.iter().zip(&offsets) {
+            let n = cols.iter().find(|(c, _)| *c == "id").map(|(_, b)| b.len() / 8).unwrap_or(0);
+            let shift = |i: u32| i + off as u32;
+            for &(name, bytes) in cols {
+                match name {
+                    "id" => p.ids.extend(fixed::<8, i64>(bytes, name, i64::from_le_bytes)?),
+                    "unit" => fill_fixed::<8, i64>(&mut p.units[off..off + n], bytes, name, i64::from_le_bytes)?,
+                    "recruited" => {
+                        fill_fixed::<4, i32>(&mut p.recruited[off..off + n], bytes, name, i32::from_le_bytes)?
+                    }
+                    "discipline" => {
+                        let v: Vec<(u32, DisciplineRecord)> =
+                            serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?;
+                        p.discipline.extend(v.into_iter().map(|(i, d)| (shift(i), d)));
+                    }
+                    "pending" => {
+                        let v: Vec<(u32, Span)> =
+                            serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?;
+                        p.pending.extend(v.into_iter().map(|(i, s)| (shift(i), s)));
+                    }
+                    "revoked" => {
+                        let v: Vec<Revoked> =
+                            serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?;
+                        p.revoked.extend(v.into_iter().map(|r| Revoked { person: shift(r.person), ..r }));
+                    }
+                    "outside" => {
+                        let v: Vec<u32> = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?;
+                        p.outside.extend(v.into_iter().map(shift));
+                    }
+                    _ if name.starts_with("init:") => {
+                        let (&k, mut rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
+                        let planes = p.planes.entry(name.to_string()).or_default();
+                        for j in 0..usize::from(k) {
+                            let (len, tail) = rest.split_at_checked(4).ok_or_else(|| corrupt(name, "thiếu độ dài"))?;
+                            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+                            let (e, tail) = tail.split_at_checked(len).ok_or_else(|| corrupt(name, "thiếu dữ liệu"))?;
+                            if planes.len() <= j {
+                                planes.push(vec![0; total]);
+                            }
+                            decode_words_into(&mut planes[j][off..off + n], e, name)?;
+                            rest = tail;
+                        }
+                    }
+                    _ => {
+                        let col = p.masks.entry(name.to_string()).or_insert_with(|| vec![0; total]);
+                        decode_words_into(&mut col[off..off + n], bytes, name)?;
+                    }
+                }
+            }
+        }
+        if p.ids.len() != total {
+            return Err(corrupt("id", "độ dài không khớp"));
+        }
+        Ok(p)
+    }
+
     /// Reads columns written by [`Panel::encode`] (any subset that holds `id`).
     pub fn decode<'a>(columns: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Panel, BulkError> {
         let cols: Vec<(&str, &[u8])> = columns.into_iter().collect();
@@ -383,6 +458,42 @@ fn encode_words(col: &[u64], n: usize) -> Vec<u8> {
             b.extend_from_slice(&col.get(i).copied().unwrap_or(0).to_le_bytes());
         }
         b
+    }
+}
+
+fn fill_fixed<const N: usize, T>(
+    out: &mut [T],
+    bytes: &[u8],
+    name: &str,
+    f: fn([u8; N]) -> T,
+) -> Result<(), BulkError> {
+    if bytes.len() != out.len() * N {
+        return Err(corrupt(name, "độ dài không khớp"));
+    }
+    for (o, c) in out.iter_mut().zip(bytes.chunks_exact(N)) {
+        *o = f(c.try_into().unwrap_or([0; N]));
+    }
+    Ok(())
+}
+
+fn decode_words_into(out: &mut [u64], bytes: &[u8], name: &str) -> Result<(), BulkError> {
+    let (&tag, rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
+    match tag {
+        0 if rest.len() == out.len() * 8 => {
+            for (o, c) in out.iter_mut().zip(rest.chunks_exact(8)) {
+                *o = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+            }
+            Ok(())
+        }
+        1 if rest.len() % 12 == 0 => {
+            for c in rest.chunks_exact(12) {
+                let i = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
+                *out.get_mut(i).ok_or_else(|| corrupt(name, "chỉ số vượt quá số người"))? =
+                    u64::from_le_bytes(c[4..].try_into().unwrap_or([0; 8]));
+            }
+            Ok(())
+        }
+        _ => Err(corrupt(name, "độ dài không khớp")),
     }
 }
 
@@ -918,19 +1029,20 @@ impl Col<'_> {
 /// Two counts add as `S_k = ⋃_{i+j=k-1} A_i ∩ B_j ∪ A_k ∪ B_k`.
 fn sum_planes<'a>(columns: impl Iterator<Item = &'a Vec<Vec<u64>>>, count: usize, n: usize) -> Vec<Vec<u64>> {
     let mut acc: Vec<Vec<u64>> = vec![vec![0; n]; count];
+    let zero = vec![0u64; n];
     for planes in columns {
-        let b = |k: usize, i: usize| planes.get(k).and_then(|p| p.get(i)).copied().unwrap_or(0);
-        let mut a = [0u64; 64];
-        for i in 0..n {
-            for (k, p) in acc.iter().enumerate() {
-                a[k] = p[i];
+        let b = |k: usize| planes.get(k).map(|p| &p[..n.min(p.len())]).unwrap_or(&zero[..]);
+        // Highest plane first, so that the lower planes read below are still the old sums.
+        for k in (0..count).rev() {
+            let (low, high) = acc.split_at_mut(k);
+            let target = &mut high[0];
+            for (t, x) in target.iter_mut().zip(b(k)) {
+                *t |= *x;
             }
-            for k in 0..count {
-                let mut v = a[k] | b(k, i);
-                for (j, aj) in a.iter().enumerate().take(k) {
-                    v |= aj & b(k - 1 - j, i);
+            for (j, aj) in low.iter().enumerate() {
+                for ((t, a), x) in target.iter_mut().zip(aj).zip(b(k - 1 - j)) {
+                    *t |= a & x;
                 }
-                acc[k][i] = v;
             }
         }
     }

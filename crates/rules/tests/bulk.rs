@@ -116,6 +116,20 @@ fn bulk_agrees_with_the_engine() {
     let enc = panel.encode();
     let back = Panel::decode(enc.iter().map(|(n, b)| (n.as_str(), b.as_slice()))).unwrap();
     assert_eq!(back, panel);
+    // So do chunks of it, read into one panel.
+    let mut parts = Vec::new();
+    for (k, hs) in histories.chunks(1000).enumerate() {
+        let mut part = Panel::default();
+        for (j, h) in hs.iter().enumerate() {
+            let i = k * 1000 + j;
+            part.push(i as i64 + 1, (i % 7) as i64, h, &engine.catalogue);
+        }
+        part.finish();
+        parts.push(part.encode());
+    }
+    let views: Vec<Vec<(&str, &[u8])>> =
+        parts.iter().map(|p| p.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect()).collect();
+    assert_eq!(Panel::decode_chunks(&views).unwrap(), panel);
 
     let mut compared = 0;
     let mut eligible = 0;

@@ -238,16 +238,18 @@ pub async fn load(db: &Db, catalogue: &Catalogue, columns: &[String]) -> StoreRe
     ))
     .all(&db.conn)
     .await?;
-    let mut panel = Panel::default();
-    let mut start = 0;
-    while start < rows.len() {
-        let chunk = rows[start].chunk;
-        let end = start + rows[start..].iter().take_while(|r| r.chunk == chunk).count();
-        let part = Panel::decode(rows[start..end].iter().map(|r| (r.col.as_str(), r.data.as_slice())))
-            .map_err(|e| StoreError::Other(format!("khối {chunk}: {e}")))?;
-        panel.append(part);
-        start = end;
+    let mut chunks: Vec<Vec<(&str, &[u8])>> = Vec::new();
+    let mut last = None;
+    for r in &rows {
+        if last != Some(r.chunk) {
+            chunks.push(Vec::new());
+            last = Some(r.chunk);
+        }
+        if let Some(c) = chunks.last_mut() {
+            c.push((r.col.as_str(), r.data.as_slice()));
+        }
     }
+    let mut panel = Panel::decode_chunks(&chunks).map_err(|e| StoreError::Other(e.to_string()))?;
     panel.finish();
     Ok(panel)
 }

@@ -675,3 +675,80 @@ pub async fn export_list(db: &Db, list: &str, scope: &[String]) -> StoreResult<V
     };
     Ok(ExportLine::find_by_statement(stmt(db.backend(), &sql, vals)).all(&db.conn).await?)
 }
+
+// ---------------------------------------------------------------- duplicates
+
+/// People who may be one person entered twice: the same name once diacritics, đ, case and
+/// Unicode form are set aside, and the same birth date. Each group lists the people's ids.
+pub async fn duplicate_people(db: &Db, scope: &[String], limit: u64) -> StoreResult<Vec<Vec<i64>>> {
+    #[derive(FromQueryResult)]
+    struct Group {
+        search_key: String,
+        birth_date: NaiveDate,
+    }
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let mut vals = vec![];
+    let wh = crate::org::scope_sql("u.path", scope, &mut vals);
+    vals.push((limit as i64).into());
+    let groups = Group::find_by_statement(stmt(
+        db.backend(),
+        &format!(
+            "SELECT p.search_key, p.birth_date FROM person p JOIN unit u ON u.id = p.unit_id \
+             WHERE p.birth_date IS NOT NULL AND {wh} GROUP BY p.search_key, p.birth_date HAVING COUNT(*) > 1 \
+             ORDER BY p.search_key LIMIT ?"
+        ),
+        vals,
+    ))
+    .all(&db.conn)
+    .await?;
+    let mut out = Vec::with_capacity(groups.len());
+    for g in groups {
+        let mut vals = vec![g.search_key.into(), g.birth_date.into()];
+        let wh = crate::org::scope_sql("u.path", scope, &mut vals);
+        let ids = Id::find_by_statement(stmt(
+            db.backend(),
+            &format!(
+                "SELECT p.id FROM person p JOIN unit u ON u.id = p.unit_id WHERE p.search_key = ? AND p.birth_date = ? AND {wh} ORDER BY p.id"
+            ),
+            vals,
+        ))
+        .all(&db.conn)
+        .await?;
+        out.push(ids.into_iter().map(|i| i.id).collect());
+    }
+    Ok(out)
+}
+
+/// The same award recorded more than once for one person and one achievement year (law G1).
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct DuplicateAward {
+    pub person_id: i64,
+    pub full_name: String,
+    pub unit_name: String,
+    pub award_code: String,
+    pub award_name: String,
+    pub year: i32,
+    pub times: i64,
+}
+
+pub async fn duplicate_awards(db: &Db, scope: &[String], limit: u64) -> StoreResult<Vec<DuplicateAward>> {
+    let mut vals = vec![];
+    let wh = crate::org::scope_sql("u.path", scope, &mut vals);
+    vals.push((limit as i64).into());
+    Ok(DuplicateAward::find_by_statement(stmt(
+        db.backend(),
+        &format!(
+            "SELECT a.person_id, p.full_name, u.name AS unit_name, a.award_code, t.name AS award_name, a.year, COUNT(*) AS times \
+             FROM award a JOIN person p ON p.id = a.person_id JOIN unit u ON u.id = p.unit_id JOIN award_type t ON t.code = a.award_code \
+             WHERE a.revoked_on IS NULL AND {wh} \
+             GROUP BY a.person_id, p.full_name, u.name, a.award_code, t.name, a.year HAVING COUNT(*) > 1 \
+             ORDER BY u.name, p.full_name, a.year LIMIT ?"
+        ),
+        vals,
+    ))
+    .all(&db.conn)
+    .await?)
+}

@@ -304,6 +304,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                 // Bulk eligibility: everyone may run it over their own units; another unit's
                 // figures only for those who may see that unit.
                 case("/eligible", "GET", "/eligible?award=BK_TINH&year=2025".into(), Body::None, "AOLVSXB", 200),
+                case("/duplicates", "GET", "/duplicates".into(), Body::None, "AOLVSXB", 200),
                 case(
                     "/eligible",
                     "GET",

@@ -169,3 +169,56 @@ async fn the_cli_imports_a_registry_file() {
     assert!(text.contains("dòng 2") && text.contains("Mức xếp loại"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn the_duplicates_page_finds_unicode_twins_and_double_awards() {
+    for b in backends() {
+        let app = TestApp::demo(b, 200).await;
+        let db = &app.tdb.db;
+        let xa = app.unit_id("XA-03847").await;
+        let pid = tdkt_store::org::person_ids_of_unit(db, xa).await.unwrap()[0];
+        let p = tdkt_store::org::get_person(&db.conn, pid).await.unwrap();
+        // A twin written in decomposed Unicode (as an old file might have it), same birth date.
+        let twin = tdkt_domain::org::PersonInput {
+            full_name: p.full_name.nfd().collect(),
+            gender: tdkt_domain::org::Gender::parse(&p.gender).unwrap(),
+            birth_date: p.birth_date,
+            ethnicity: p.ethnicity.clone(),
+            unit_code: p.unit_code.clone(),
+            position: String::new(),
+            leadership: tdkt_domain::org::Leadership::Worker,
+            recruited_on: None,
+        };
+        let mut w = db.write(&tdkt_store::Actor::system("test")).await.unwrap();
+        tdkt_store::org::insert_people_batch(&w, &[(twin, xa)]).await.unwrap();
+        let twice = |kind| tdkt_store::registry::NewAward {
+            holder: tdkt_store::registry::Holder::Person(pid),
+            code: "GK".into(),
+            year: 2019,
+            period_from: None,
+            kind,
+            decision_id: None,
+        };
+        let catalogue = tdkt_rules::Catalogue::builtin();
+        use tdkt_rules::history::AwardKind;
+        tdkt_store::registry::insert_awards(
+            &mut w,
+            catalogue,
+            &[twice(AwardKind::DotXuat), twice(AwardKind::DotXuat)],
+            "test",
+        )
+        .await
+        .unwrap();
+        w.commit().await.unwrap();
+
+        let (c, _) = app.login("canbo.xa").await;
+        let html = c.get(format!("{}/duplicates", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(&format!("/people/{pid}\"")), "{b}: the person is listed");
+        assert!(html.contains("chỉ khác dấu hoặc cách gõ"), "{b}: the Unicode twin is told apart");
+        assert!(html.contains("Giấy khen"), "{b}: the double award is listed");
+        // Another commune's officer does not see them.
+        let (other, _) = app.login("canbo.so").await;
+        let html = other.get(format!("{}/duplicates", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains(&format!("/people/{pid}\"")), "{b}: out of reach");
+    }
+}

@@ -41,6 +41,7 @@ impl Chrome {
         add("/groups", "Cụm, khối thi đua", "Tổ chức", view);
         add("/council", "Hội đồng TĐKT", "Tổ chức", view);
         add("/eligible", "Xét điều kiện hàng loạt", "Khen thưởng", view);
+        add("/duplicates", "Kiểm tra trùng lặp", "Khen thưởng", view);
         add(
             "/import",
             "Nhập, xuất Excel",
