@@ -80,8 +80,10 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Admin => &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageUsers, ViewAudit],
-            Role::Officer => &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export],
+            Role::Admin => {
+                &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageUsers, ViewAudit, ManageRules]
+            }
+            Role::Officer => &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageRules],
             Role::DeptLeader => &[ViewOrg, Export],
             Role::CouncilMember | Role::Signer => &[ViewOrg],
             Role::UnitOfficer => &[ViewOrg, EditPeople, Import, Export],
@@ -113,12 +115,14 @@ pub enum Permission {
     ManageUsers,
     /// The audit log.
     ViewAudit,
+    /// The province's own values of the rules' parameters (quotas, thresholds).
+    ManageRules,
 }
 
 impl Permission {
     /// Whether the permission is about one unit's data (checked against its place in the tree).
     pub fn is_unit_scoped(self) -> bool {
-        !matches!(self, Permission::ManageUsers | Permission::ViewAudit)
+        !matches!(self, Permission::ManageUsers | Permission::ViewAudit | Permission::ManageRules)
     }
 }
 

@@ -752,3 +752,54 @@ pub async fn duplicate_awards(db: &Db, scope: &[String], limit: u64) -> StoreRes
     .all(&db.conn)
     .await?)
 }
+
+// ---------------------------------------------------------------- province parameters
+
+/// Sets the province's value of a parameter from a date (replacing one set for the same date);
+/// `None` means "not set from this date". The caller checks the key against the shipped list.
+pub async fn set_param_override(
+    w: &mut WriteTx,
+    key: &str,
+    from: NaiveDate,
+    value: Option<f64>,
+    note: &str,
+) -> StoreResult<()> {
+    #[derive(FromQueryResult)]
+    struct Before {
+        value: Option<f64>,
+        note: String,
+    }
+    let before = Before::find_by_statement(stmt(
+        w.backend(),
+        "SELECT value, note FROM param_override WHERE key = ? AND valid_from = ?",
+        vec![key.into(), from.into()],
+    ))
+    .one(&w.tx)
+    .await?;
+    let note = tdkt_domain::text::clean(note);
+    w.exec(
+        "INSERT INTO param_override (key, valid_from, value, note, created_at) VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (key, valid_from) DO UPDATE SET value = excluded.value, note = excluded.note",
+        vec![key.into(), from.into(), value.into(), note.clone().into(), now_text().into()],
+    )
+    .await?;
+    w.record(
+        "param.set",
+        "param",
+        Some(key.to_string()),
+        None,
+        serde_json::json!({"from": from, "value": value, "note": note,
+            "before": before.map(|b| serde_json::json!({"value": b.value, "note": b.note}))}),
+    )
+    .await
+}
+
+/// Removes the province's value of a parameter set from a date.
+pub async fn delete_param_override(w: &mut WriteTx, key: &str, from: NaiveDate) -> StoreResult<()> {
+    let n =
+        w.exec("DELETE FROM param_override WHERE key = ? AND valid_from = ?", vec![key.into(), from.into()]).await?;
+    if n == 0 {
+        return Err(StoreError::NotFound("giá trị tham số của tỉnh"));
+    }
+    w.record("param.delete", "param", Some(key.to_string()), None, serde_json::json!({"from": from})).await
+}

@@ -305,6 +305,29 @@ async fn every_route_with_every_role_on_another_units_objects() {
                 // figures only for those who may see that unit.
                 case("/eligible", "GET", "/eligible?award=BK_TINH&year=2025".into(), Body::None, "AOLVSXB", 200),
                 case("/duplicates", "GET", "/duplicates".into(), Body::None, "AOLVSXB", 200),
+                case("/rules", "GET", "/rules".into(), Body::None, "AOLVSXB", 200),
+                // Province parameters: province roles only (a value out of range is a 422 after the check).
+                case(
+                    "/rules/params",
+                    "POST",
+                    "/rules/params".into(),
+                    Body::Form(vec![
+                        ("key", "quota.cstd_cs_ratio".into()),
+                        ("from", "01/01/2026".into()),
+                        ("value", "200%".into()),
+                        ("note", "thử".into()),
+                    ]),
+                    "AO",
+                    422,
+                ),
+                case(
+                    "/rules/params/delete",
+                    "POST",
+                    "/rules/params/delete".into(),
+                    Body::Form(vec![("key", "quota.cstd_cs_ratio".into()), ("from", "01/01/2020".into())]),
+                    "AO",
+                    404,
+                ),
                 case(
                     "/eligible",
                     "GET",

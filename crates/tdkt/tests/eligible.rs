@@ -188,3 +188,84 @@ async fn the_page_the_api_and_the_export_keep_to_the_callers_units() {
         assert_eq!(csv.lines().filter(|l| !l.trim().is_empty()).count() as u64, eligible + 1, "{b}: header and rows");
     }
 }
+
+#[tokio::test]
+async fn a_province_quota_set_on_the_rules_page_reaches_the_bulk_page() {
+    for b in backends() {
+        let app = TestApp::demo(b, PEOPLE).await;
+        let (officer, csrf) = app.login("chuyenvien").await;
+        let page = officer.get(format!("{}/rules", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("quota.cstd_cs_ratio") && page.contains("chưa thấy trong văn bản hiện hành"), "{b}");
+        assert!(page.contains("BK_BBNT"), "{b}: aliases listed in the catalogue");
+        // Before: the quota's share is not set.
+        let before = officer
+            .get(format!("{}/eligible?award=CSTD_CS&year=2025", app.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(before.contains("Tỉnh chưa đặt tỷ lệ"), "{b}");
+        // A bad value is refused with its reason; nothing is stored.
+        let bad = officer
+            .post(format!("{}/rules/params", app.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("key", "quota.cstd_cs_ratio"),
+                ("from", "01/01/2025"),
+                ("value", "150%"),
+                ("note", "QĐ thử"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 422, "{b}");
+        assert!(bad.text().await.unwrap().contains("từ 0 đến 100%"), "{b}");
+        let ok = officer
+            .post(format!("{}/rules/params", app.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("key", "quota.cstd_cs_ratio"),
+                ("from", "01/01/2025"),
+                ("value", "15%"),
+                ("note", "Quyết định 01/2025/QĐ-UBND"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 303, "{b}");
+        let after: serde_json::Value = officer
+            .get(format!("{}/api/v1/eligible?award=CSTD_CS&year=2025", app.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let units = after["units"].as_array().unwrap();
+        assert!(units.iter().any(|u| u["max"].is_u64()), "{b}: the quota is computed: {units:?}");
+        for u in units {
+            if let (Some(base), Some(max)) = (u["base"].as_u64(), u["max"].as_u64()) {
+                assert_eq!(max, (base as f64 * 0.15 + 1e-9).floor() as u64, "{b}: {u}");
+            }
+        }
+        // The change is in the audit log; a unit officer may not make it.
+        let audit = tdkt_store::audit::list(&app.tdb.db, &Default::default(), 1, 5).await.unwrap();
+        assert!(audit.items.iter().any(|e| e.action == "param.set"), "{b}");
+        let (commune, ccsrf) = app.login("canbo.xa").await;
+        let denied = commune
+            .post(format!("{}/rules/params", app.url))
+            .form(&[
+                ("_csrf", ccsrf.as_str()),
+                ("key", "quota.cstd_cs_ratio"),
+                ("from", "01/01/2025"),
+                ("value", "90%"),
+                ("note", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(denied.status(), 403, "{b}");
+    }
+}

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::pages::{admin, dashboard, duplicates, eligible, exchange, groups, people, session, units};
+use crate::pages::{admin, dashboard, duplicates, eligible, exchange, groups, people, rules, session, units};
 use crate::{AppState, api, assets, auth};
 
 /// The whole application.
@@ -29,6 +29,9 @@ pub fn router(state: AppState) -> Router {
         .route("/people/{id}/edit", get(people::edit_form).post(people::update))
         .route("/eligible", get(eligible::page))
         .route("/duplicates", get(duplicates::page))
+        .route("/rules", get(rules::show))
+        .route("/rules/params", post(rules::set))
+        .route("/rules/params/delete", post(rules::delete))
         .route("/eligible.{format}", get(eligible::export))
         .route("/groups", get(groups::list))
         .route("/groups/new", get(groups::new_group).post(groups::create_group))

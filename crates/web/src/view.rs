@@ -42,6 +42,7 @@ impl Chrome {
         add("/council", "Hội đồng TĐKT", "Tổ chức", view);
         add("/eligible", "Xét điều kiện hàng loạt", "Khen thưởng", view);
         add("/duplicates", "Kiểm tra trùng lặp", "Khen thưởng", view);
+        add("/rules", "Danh mục, quy tắc, tham số", "Khen thưởng", view);
         add(
             "/import",
             "Nhập, xuất Excel",

@@ -8,6 +8,7 @@ pub mod eligible;
 pub mod exchange;
 pub mod groups;
 pub mod people;
+pub mod rules;
 pub mod session;
 pub mod units;
 
