@@ -803,3 +803,82 @@ pub async fn delete_param_override(w: &mut WriteTx, key: &str, from: NaiveDate) 
     }
     w.record("param.delete", "param", Some(key.to_string()), None, serde_json::json!({"from": from})).await
 }
+
+// ---------------------------------------------------------------- collectives
+
+/// A unit's member figures for a year, counted from the registry over the unit's current direct
+/// staff (people recruited by the end of the year, or with no recruitment date): who completed
+/// their tasks (rated HTNV or better), who hold "Lao động tiên tiến" and "Chiến sĩ thi đua cơ sở"
+/// for the year, and who were under discipline at "cảnh cáo" or above during the year.
+pub async fn member_figures(db: &Db, unit_id: i64, year: i32) -> StoreResult<tdkt_rules::history::MembersRecord> {
+    #[derive(FromQueryResult)]
+    struct Figures {
+        total: i64,
+        completed: i64,
+        ldtt: i64,
+        cstd_cs: i64,
+    }
+    #[derive(FromQueryResult)]
+    struct Form {
+        person_id: i64,
+        form: String,
+    }
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::invalid("year", "năm không hợp lệ"))?;
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(end);
+    let members = "SELECT id FROM person WHERE unit_id = ? AND (recruited_on IS NULL OR recruited_on <= ?)";
+    let f = Figures::find_by_statement(stmt(
+        db.backend(),
+        &format!(
+            "SELECT (SELECT COUNT(*) FROM person WHERE unit_id = ? AND (recruited_on IS NULL OR recruited_on <= ?)) AS total, \
+             (SELECT COUNT(*) FROM rating WHERE year = ? AND rating IN ('HTXSNV', 'HTTNV', 'HTNV') AND person_id IN ({members})) AS completed, \
+             (SELECT COUNT(DISTINCT person_id) FROM award WHERE year = ? AND award_code = 'LDTT' AND revoked_on IS NULL AND person_id IN ({members})) AS ldtt, \
+             (SELECT COUNT(DISTINCT person_id) FROM award WHERE year = ? AND award_code = 'CSTD_CS' AND revoked_on IS NULL AND person_id IN ({members})) AS cstd_cs"
+        ),
+        vec![
+            unit_id.into(),
+            end.into(),
+            year.into(),
+            unit_id.into(),
+            end.into(),
+            year.into(),
+            unit_id.into(),
+            end.into(),
+            year.into(),
+            unit_id.into(),
+            end.into(),
+        ],
+    ))
+    .one(&db.conn)
+    .await?
+    .ok_or(StoreError::NotFound("số liệu thành viên"))?;
+    let forms = Form::find_by_statement(stmt(
+        db.backend(),
+        &format!(
+            "SELECT person_id, form FROM discipline WHERE starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?) AND person_id IN ({members})"
+        ),
+        vec![end.into(), start.into(), unit_id.into(), end.into()],
+    ))
+    .all(&db.conn)
+    .await?;
+    let mut severe: Vec<i64> = forms.into_iter().filter(|f| at_least_warning(&f.form)).map(|f| f.person_id).collect();
+    severe.sort_unstable();
+    severe.dedup();
+    let n = |v: i64| v.max(0) as u32;
+    let (completed, ldtt, cstd_cs) = (n(f.completed), n(f.ldtt), n(f.cstd_cs));
+    Ok(tdkt_rules::history::MembersRecord {
+        year,
+        total: n(f.total).max(completed).max(ldtt).max(cstd_cs),
+        completed,
+        ldtt,
+        cstd_cs,
+        disciplined: Some(severe.len() as u32),
+    })
+}
+
+/// Whether a discipline form is "cảnh cáo" or heavier (khiển trách is lighter).
+pub fn at_least_warning(form: &str) -> bool {
+    let f = tdkt_domain::text::fold(form);
+    ["canh cao", "ha bac", "giang chuc", "cach chuc", "buoc thoi viec", "ha ngach", "bai nhiem"]
+        .iter()
+        .any(|k| f.contains(k))
+}

@@ -146,3 +146,35 @@ async fn a_second_regular_award_for_the_same_year_is_refused_and_leaves_no_trace
         assert_eq!(after, before + 1, "{b}: the refused award wrote no audit entry");
     }
 }
+
+#[tokio::test]
+async fn the_unit_page_judges_the_unit_as_a_collective_from_its_members() {
+    for b in backends() {
+        let app = TestApp::demo(b, PEOPLE).await;
+        let db = &app.tdb.db;
+        let snv = app.unit_id("SNV").await;
+        let m = registry::member_figures(db, snv, 2025).await.unwrap();
+        let staff = tdkt_store::org::person_ids_of_unit(db, snv).await.unwrap().len() as u32;
+        assert!(m.total > 0 && m.total <= staff, "{b}: {m:?}");
+        assert!(m.completed <= m.total && m.ldtt <= m.total && m.cstd_cs <= m.ldtt.max(m.cstd_cs), "{b}: {m:?}");
+        let (c, _) = app.login("chuyenvien").await;
+        let html = c
+            .get(format!("{}/units/{snv}?award=TTLDTT&year=2025", app.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Tập thể lao động tiên tiến") || html.contains("Tập thể Lao động tiên tiến"), "{b}");
+        assert!(html.contains("Căn cứ:"), "{b}: every condition carries its article");
+        assert!(
+            html.contains(&format!("{} người, {} hoàn thành nhiệm vụ", m.total, m.completed)),
+            "{b}: figures shown"
+        );
+        // An individual award is not offered to a unit: a clear error, not a crash.
+        let bad = c.get(format!("{}/units/{snv}?award=CSTD_CS&year=2025", app.url)).send().await.unwrap();
+        assert_eq!(bad.status(), 200, "{b}");
+        assert!(bad.text().await.unwrap().contains("không xét cho tập thể"), "{b}");
+    }
+}

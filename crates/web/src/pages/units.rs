@@ -96,11 +96,28 @@ struct UnitPage {
     can_edit_unit: bool,
     can_edit_people: bool,
     can_export: bool,
+    /// Collective awards the rules can judge, as (code, name).
+    awards: Vec<(String, String)>,
+    check_years: Vec<i32>,
+    chosen_award: String,
+    chosen_year: i32,
+    verdict: Option<tdkt_rules::Verdict>,
+    verdict_error: Option<String>,
+    /// The member figures the verdict used.
+    members: Option<tdkt_rules::history::MembersRecord>,
 }
 
 impl UnitPage {
     fn d(&self, v: &Option<chrono::NaiveDate>) -> String {
         date(v)
+    }
+
+    fn status_class(&self, s: &tdkt_rules::Status) -> &'static str {
+        match s {
+            tdkt_rules::Status::Met => "ok",
+            tdkt_rules::Status::NotMet => "bad",
+            tdkt_rules::Status::Review => "warn",
+        }
     }
     fn n(&self, v: &u64) -> String {
         num(v)
@@ -110,6 +127,9 @@ impl UnitPage {
 #[derive(Deserialize, Default)]
 pub struct StaffQuery {
     page: Option<u64>,
+    /// `award` and `year` ask for the unit's verdict as a collective.
+    award: Option<String>,
+    year: Option<String>,
 }
 
 pub async fn show(
@@ -138,8 +158,56 @@ pub async fn show(
     let staff_total = org::staff_count(&state.db, &unit.path).await?;
     let (predecessors, successors) = org::lineage_of(&state.db, id).await?;
     let groups = org::groups_of_unit(&state.db, id).await?;
+    let rules = crate::eligibility::base()?;
+    let current = state.config.current_year;
+    let first = rules.rule_sets.first().map(|s| chrono::Datelike::year(&s.effective_from)).unwrap_or(current);
+    let check_years: Vec<i32> = (first..=current).rev().collect();
+    let chosen_year = match sq.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => y.parse::<i32>().ok().filter(|y| check_years.contains(y)).ok_or_else(|| {
+            AppError::Invalid(Invalid::one("year", format!("năm xét “{y}” không hợp lệ (từ {first} đến {current})")))
+        })?,
+        None => current - 1,
+    };
+    let year_end = chrono::NaiveDate::from_ymd_opt(chosen_year, 12, 31).unwrap_or_default();
+    let awards: Vec<(String, String)> = rules
+        .rule_set_on(year_end)
+        .map(|set| {
+            set.rules
+                .iter()
+                .filter(|r| r.subject == tdkt_rules::SubjectKind::Collective)
+                .filter_map(|r| rules.catalogue.get(&r.award).map(|a| (a.code.clone(), a.name.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let chosen_award = sq.award.clone().map(|a| a.trim().to_string()).unwrap_or_default();
+    let (mut verdict, mut verdict_error, mut members) = (None, None, None);
+    if !chosen_award.is_empty() {
+        let records = tdkt_store::registry::records(&state.db, tdkt_store::registry::Holder::Unit(id)).await?;
+        let subject = tdkt_rules::history::Subject {
+            kind: tdkt_rules::SubjectKind::Collective,
+            name: Some(unit.name.clone()),
+            recruited_on: None,
+            dissolved_on: unit.active_to,
+        };
+        let figures = tdkt_store::registry::member_figures(&state.db, id, chosen_year).await?;
+        let mut h = records.history(subject, year_end);
+        h.members = vec![figures];
+        let engine = crate::eligibility::engine(&state.db).await?;
+        match engine.check(&h, &chosen_award, chosen_year, None) {
+            Ok(v) => verdict = Some(v),
+            Err(e) => verdict_error = Some(e.to_string()),
+        }
+        members = Some(figures);
+    }
     let chrome = Chrome::new(&state, &ctx, "/units", unit.name.clone());
     let page = UnitPage {
+        awards,
+        check_years,
+        chosen_award,
+        chosen_year,
+        verdict,
+        verdict_error,
+        members,
         chrome,
         can_edit_unit: ctx.subject.can(Permission::EditUnits, &unit.path),
         can_edit_people: ctx.subject.can(Permission::EditPeople, &unit.path) && unit.active_to.is_none(),
