@@ -785,7 +785,9 @@ impl<'e> Plan<'e> {
             };
             cols.push(col);
         }
-        Bound { panel, cols }
+        let b = self.bit;
+        let short = cols.iter().map(|c: &Col<'_>| c.words().iter().map(|w| shorten(*w, b)).collect()).collect();
+        Bound { panel, cols, short }
     }
 
     /// For every person of the panel, the routes that are eligible (bit `r` for route `r`).
@@ -820,14 +822,46 @@ impl<'e> Plan<'e> {
         flags.sort_by_key(|f| f.0);
         let mut pending: Vec<u32> = panel.pending.iter().filter(|(_, s)| s.open_on(on)).map(|(i, _)| *i).collect();
         pending.sort_unstable();
+        // The same facts seen from the year, for the short words.
+        let mut short_flags: Vec<(u32, u16, bool, bool)> = Vec::new(); // (person, allowed, blocked, undecided)
+        for (i, d) in &panel.discipline {
+            if d.from.year() <= year {
+                let after = d.to.map(|t| t.year() + 1).unwrap_or(i32::MAX / 2);
+                let (allowed, undecided) = if after <= FIRST_YEAR {
+                    (u16::MAX, false)
+                } else if after > year {
+                    (0, false)
+                } else if year - after < 15 {
+                    ((1u16 << (year - after + 1)) - 1, false)
+                } else {
+                    (u16::MAX, true)
+                };
+                short_flags.push((*i, allowed, false, undecided));
+            }
+            if d.from <= on && d.to.is_none_or(|t| t >= on) {
+                short_flags.push((*i, u16::MAX, true, false));
+            }
+        }
+        short_flags.sort_by_key(|f| f.0);
         let chunk = n.div_ceil(threads.max(1)).max(1);
+        let mut undecided: Vec<usize> = Vec::new();
         std::thread::scope(|s| {
+            let mut handles = Vec::new();
             for (c, part) in out.chunks_mut(chunk).enumerate() {
                 let lo = c * chunk;
-                let (flags, pending) = (&flags, &pending);
-                s.spawn(move || self.run_range(bound, lo, part, flags, pending));
+                let (flags, pending) = (&short_flags, &pending);
+                handles.push(s.spawn(move || self.run_short(bound, lo, part, flags, pending)));
+            }
+            for h in handles {
+                if let Ok(v) = h.join() {
+                    undecided.extend(v);
+                }
             }
         });
+        // People whose answer depends on years the short words merge: the whole words.
+        for i in undecided {
+            self.run_range(bound, i, &mut out[i..=i], &flags, &pending);
+        }
         for &i in &panel.outside {
             if let Some(o) = out.get_mut(i as usize) {
                 *o = 0;
@@ -846,6 +880,174 @@ impl<'e> Plan<'e> {
     /// Whether each person already holds the award for the year (any kind, not revoked).
     pub fn held(&self, bound: &Bound<'_>, i: usize) -> bool {
         (bound.cols[self.held].get(i) >> self.bit) & 1 == 1
+    }
+
+    /// The evaluation on short words (the 15 years up to the one considered); returns the
+    /// people whose answer needs earlier years, whose `out` is left for [`Plan::run_range`].
+    fn run_short(
+        &self,
+        bound: &Bound<'_>,
+        lo: usize,
+        out: &mut [u8],
+        flags: &[(u32, u16, bool, bool)],
+        pending: &[u32],
+    ) -> Vec<usize> {
+        const BLOCK: usize = 2048;
+        let panel = bound.panel;
+        let mut undecided = Vec::new();
+        let mut smask0 = [0u16; BLOCK];
+        let mut blocked = [false; BLOCK];
+        let mut pend = [false; BLOCK];
+        let mut unsure = [false; BLOCK];
+        let mut smask = [0u16; BLOCK];
+        let mut w = [0u16; BLOCK];
+        let mut fail = [false; BLOCK];
+        let mut std_ = [0u8; BLOCK];
+        let mut base = 0;
+        while base < out.len() {
+            let len = BLOCK.min(out.len() - base);
+            let g = lo + base;
+            let col = |c: usize| &bound.short[c][g..g + len];
+            let smask0 = &mut smask0[..len];
+            smask0.fill(u16::MAX);
+            blocked[..len].fill(false);
+            pend[..len].fill(false);
+            unsure[..len].fill(false);
+            for &c in &self.fresh {
+                for (s, &x) in smask0.iter_mut().zip(col(c)) {
+                    let m = x & !1;
+                    *s &= (m & m.wrapping_neg()).wrapping_sub(1);
+                }
+            }
+            let from = flags.partition_point(|f| (f.0 as usize) < g);
+            for &(i, allowed, on_date, undecided) in flags[from..].iter().take_while(|f| (f.0 as usize) < g + len) {
+                let j = i as usize - g;
+                smask0[j] &= allowed;
+                blocked[j] |= on_date;
+                unsure[j] |= undecided;
+            }
+            let from = pending.partition_point(|&i| (i as usize) < g);
+            for &i in pending[from..].iter().take_while(|&&i| (i as usize) < g + len) {
+                pend[i as usize - g] = true;
+            }
+            let held = col(self.held);
+            let (smask, w, fail, std_, unsure) =
+                (&mut smask[..len], &mut w[..len], &mut fail[..len], &mut std_[..len], &mut unsure[..len]);
+            for (r, ops) in self.routes.iter().enumerate() {
+                if !ops.iter().any(Op::standard) {
+                    continue;
+                }
+                smask.copy_from_slice(smask0);
+                w.fill(u16::MAX); // no window yet
+                fail.fill(false);
+                std_.fill(0);
+                for op in ops {
+                    let counts = u8::from(op.standard());
+                    match op {
+                        Op::Rating { col: c, years } | Op::TitleChain { col: c, count: years, period: 1 } => {
+                            let c = col(*c);
+                            let windowed = matches!(op, Op::Rating { .. });
+                            let need = if *years >= 16 { u16::MAX } else { (1u16 << years) - 1 };
+                            let deep = *years >= 15;
+                            for j in 0..len {
+                                let x = c[j] & smask[j] & if windowed { w[j] } else { u16::MAX };
+                                let run = x & !x.wrapping_add(1);
+                                fail[j] |= run & need != need;
+                                // A run up to the last exact year may go on into the merged ones.
+                                unsure[j] |= deep || (run & SHORT_LAST != 0 && c[j] & SHORT_TOP != 0);
+                                w[j] = run | 1;
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::RatingCount { col: c, count } | Op::TitleCount { col: c, count } => {
+                            let c = col(*c);
+                            for j in 0..len {
+                                let span = if w[j] == u16::MAX { 1 } else { w[j] };
+                                unsure[j] |= span & SHORT_TOP != 0;
+                                fail[j] |= (c[j] & span).count_ones() < *count;
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::TitleChain { .. } => {
+                            // Titles awarded every few years: the whole words decide.
+                            unsure.fill(true);
+                        }
+                        Op::PriorAward { col: c } => {
+                            let c = col(*c);
+                            for j in 0..len {
+                                let m = c[j] & !1;
+                                if m == 0 {
+                                    fail[j] = true;
+                                } else {
+                                    let low = m & m.wrapping_neg();
+                                    unsure[j] |= low == SHORT_TOP;
+                                    smask[j] &= low.wrapping_sub(1);
+                                    w[j] = smask[j];
+                                    unsure[j] |= w[j] & SHORT_TOP != 0;
+                                }
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::Initiatives { sk, dt, count: 2, same_kind: true } if sk.len() == 2 && dt.len() == 2 => {
+                            let (s0, s1, d0, d1) = (col(sk[0]), col(sk[1]), col(dt[0]), col(dt[1]));
+                            for j in 0..len {
+                                let span = if w[j] == u16::MAX { 1 } else { w[j] };
+                                unsure[j] |= span & SHORT_TOP != 0;
+                                let (a, d) = (s0[j] & span, d0[j] & span);
+                                let two =
+                                    (s1[j] & span) | (a & a.wrapping_sub(1)) | (d1[j] & span) | (d & d.wrapping_sub(1));
+                                fail[j] |= two == 0;
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::Initiatives { sk, dt, count, same_kind } => {
+                            let sk: Vec<&[u16]> = sk.iter().map(|c| col(*c)).collect();
+                            let dt: Vec<&[u16]> = dt.iter().map(|c| col(*c)).collect();
+                            for j in 0..len {
+                                let span = if w[j] == u16::MAX { 1 } else { w[j] };
+                                unsure[j] |= span & SHORT_TOP != 0;
+                                let a: u32 = sk.iter().map(|c| (c[j] & span).count_ones()).sum();
+                                let d: u32 = dt.iter().map(|c| (c[j] & span).count_ones()).sum();
+                                let ok = if *same_kind { a.max(d) >= *count } else { a + d >= *count };
+                                fail[j] |= !ok;
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::Service { cutoff } => match cutoff {
+                            None => {
+                                for s in std_.iter_mut() {
+                                    *s += counts;
+                                }
+                            }
+                            Some(cut) => {
+                                let rec = &panel.recruited[g..g + len];
+                                for j in 0..len {
+                                    if rec[j] != NO_DATE {
+                                        fail[j] |= rec[j] > *cut;
+                                        std_[j] += counts;
+                                    }
+                                }
+                            }
+                        },
+                        Op::Review | Op::NotPending | Op::NoDiscipline | Op::NotAlreadyAwarded => {}
+                    }
+                }
+                let common = self.common[r];
+                let (cp, cd, ch) = (common & 1 != 0, common & 2 != 0, common & 4 != 0);
+                for j in 0..len {
+                    let blocked_now = (cp && pend[j]) || (cd && blocked[j]) || (ch && held[j] & 1 != 0);
+                    out[base + j] |= u8::from(std_[j] > 0 && !fail[j] && !blocked_now) << r;
+                }
+            }
+            for (j, u) in unsure.iter().enumerate() {
+                if *u {
+                    out[base + j] = 0;
+                    undecided.push(g + j);
+                }
+            }
+            base += len;
+        }
+        undecided
     }
 
     fn run_range(&self, bound: &Bound<'_>, lo: usize, out: &mut [u8], flags: &[(u32, u64, bool)], pending: &[u32]) {
@@ -923,22 +1125,29 @@ impl<'e> Plan<'e> {
                                 std_[j] += counts;
                             }
                         }
+                        Op::TitleChain { col: c, count, period: 1 } => {
+                            // One title a year: the same run of ones as a rating chain.
+                            let c = col(*c);
+                            let need = if *count >= 64 { u64::MAX } else { (1u64 << count) - 1 };
+                            for j in 0..len {
+                                let x = (c[j] & smask[j]) >> b;
+                                let run = x & !x.wrapping_add(1);
+                                fail[j] |= run & need != need;
+                                w[j] = (run | 1) << b;
+                                std_[j] += counts;
+                            }
+                        }
                         Op::TitleChain { col: c, count, period } => {
                             let c = col(*c);
                             for j in 0..len {
                                 let x = (c[j] & smask[j]) >> b;
-                                let (chain, width) = if *period == 1 {
-                                    let run = x & !x.wrapping_add(1);
-                                    (run.count_ones(), run.count_ones())
-                                } else {
-                                    let mut k = 0u32;
-                                    while k * period < 64 - b && (x >> (k * period)) & 1 == 1 {
-                                        k += 1;
-                                    }
-                                    (k, k * period)
-                                };
-                                fail[j] |= chain < *count;
-                                w[j] = if chain == 0 {
+                                let mut k = 0u32;
+                                while k * period < 64 - b && (x >> (k * period)) & 1 == 1 {
+                                    k += 1;
+                                }
+                                let width = k * period;
+                                fail[j] |= k < *count;
+                                w[j] = if k == 0 {
                                     year_bit
                                 } else if width >= 64 {
                                     u64::MAX << b
@@ -958,6 +1167,19 @@ impl<'e> Plan<'e> {
                                     smask[j] &= (m & m.wrapping_neg()) - 1;
                                     w[j] = smask[j] & up_to_year;
                                 }
+                                std_[j] += counts;
+                            }
+                        }
+                        Op::Initiatives { sk, dt, count: 2, same_kind: true } if sk.len() == 2 && dt.len() == 2 => {
+                            // "Two of one kind", the common case, without counting bits: two or
+                            // more in the span is a second plane's bit, or two bits of the first.
+                            let (s0, s1, d0, d1) = (col(sk[0]), col(sk[1]), col(dt[0]), col(dt[1]));
+                            for j in 0..len {
+                                let span = if w[j] == u64::MAX { year_bit } else { w[j] };
+                                let (a, d) = (s0[j] & span, d0[j] & span);
+                                let two =
+                                    (s1[j] & span) | (a & a.wrapping_sub(1)) | (d1[j] & span) | (d & d.wrapping_sub(1));
+                                fail[j] |= two == 0;
                                 std_[j] += counts;
                             }
                         }
@@ -1054,6 +1276,19 @@ fn sum_planes<'a>(columns: impl Iterator<Item = &'a Vec<Vec<u64>>>, count: usize
 pub struct Bound<'p> {
     pub panel: &'p Panel,
     cols: Vec<Col<'p>>,
+    /// The same columns seen from the year considered: bit `k` is `k` years before it, for
+    /// `k < 15`; bit 15 is set when any earlier year is (see [`SHORT_TOP`]).
+    short: Vec<Vec<u16>>,
+}
+
+/// The bit of a short word that stands for every year 15 or more years before the one considered.
+const SHORT_TOP: u16 = 1 << 15;
+/// The last exact bit of a short word.
+const SHORT_LAST: u16 = 1 << 14;
+
+fn shorten(w: u64, b: u32) -> u16 {
+    let v = w >> b;
+    (v & 0x7FFF) as u16 | if v >> 15 != 0 { SHORT_TOP } else { 0 }
 }
 
 /// Why a plan could not be made.
