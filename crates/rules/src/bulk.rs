@@ -749,45 +749,97 @@ impl<'e> Plan<'e> {
     /// columns); every column is a plain slice of one word per person afterwards.
     pub fn bind<'p>(&self, panel: &'p Panel) -> Bound<'p> {
         let n = panel.len();
-        let mut sums: BTreeMap<(Vec<String>, usize), Vec<Vec<u64>>> = BTreeMap::new();
-        let mut cols = Vec::with_capacity(self.sources.len());
+        let b = self.bit;
+        let shorten_col = |c: &[u64]| -> Vec<u16> {
+            let mut v: Vec<u16> = c.iter().map(|w| shorten(*w, b)).collect();
+            v.resize(n, 0);
+            v
+        };
+        let mut sums: BTreeMap<(Vec<String>, usize), Vec<Vec<u16>>> = BTreeMap::new();
+        let mut short = Vec::with_capacity(self.sources.len());
         for s in &self.sources {
             let col = match s {
                 Source::Union(names) => {
-                    let present: Vec<&Vec<u64>> = names.iter().filter_map(|nm| panel.masks.get(nm)).collect();
-                    // Awards revoked after the date the rules are taken at still count.
-                    let later: Vec<&Revoked> =
-                        panel.revoked.iter().filter(|r| r.on > self.prepared.on && names.contains(&r.column)).collect();
-                    match present.as_slice() {
-                        [one] if one.len() == n && later.is_empty() => Col::Borrowed(one.as_slice()),
-                        many => {
-                            let mut v = vec![0u64; n];
-                            for c in many {
-                                for (d, s) in v.iter_mut().zip(c.iter()) {
-                                    *d |= *s;
-                                }
-                            }
-                            for r in later {
-                                if let (Some(d), Some(b)) = (v.get_mut(r.person as usize), bit(r.year)) {
-                                    *d |= 1 << b;
-                                }
-                            }
-                            Col::Owned(v)
+                    let mut present = names.iter().filter_map(|nm| panel.masks.get(nm));
+                    let mut v = match present.next() {
+                        Some(first) => shorten_col(first),
+                        None => vec![0; n],
+                    };
+                    for c in present {
+                        for (d, w) in v.iter_mut().zip(c.iter()) {
+                            *d |= shorten(*w, b);
                         }
                     }
+                    for r in panel.revoked.iter().filter(|r| r.on > self.prepared.on && names.contains(&r.column)) {
+                        if let (Some(d), Some(rb)) = (v.get_mut(r.person as usize), bit(r.year)) {
+                            *d |= shorten(1 << rb, b);
+                        }
+                    }
+                    v
                 }
                 Source::Sum { names, count, k } => {
-                    let planes = sums
-                        .entry((names.clone(), *count))
-                        .or_insert_with(|| sum_planes(names.iter().filter_map(|nm| panel.planes.get(nm)), *count, n));
-                    Col::Owned(planes.get(*k).cloned().unwrap_or_else(|| vec![0; n]))
+                    let planes = sums.entry((names.clone(), *count)).or_insert_with(|| {
+                        let shortened: Vec<Vec<Vec<u16>>> = names
+                            .iter()
+                            .filter_map(|nm| panel.planes.get(nm))
+                            .map(|planes| planes.iter().map(|p| shorten_col(p)).collect())
+                            .collect();
+                        sum_planes(shortened.iter(), *count, n)
+                    });
+                    planes.get(*k).cloned().unwrap_or_else(|| vec![0; n])
                 }
             };
-            cols.push(col);
+            short.push(col);
         }
-        let b = self.bit;
-        let short = cols.iter().map(|c: &Col<'_>| c.words().iter().map(|w| shorten(*w, b)).collect()).collect();
-        Bound { panel, cols, short }
+        Bound { panel, short, full: std::sync::OnceLock::new() }
+    }
+
+    /// The whole words of the plan's columns, made when a person's answer needs them.
+    fn full<'b, 'p>(&self, bound: &'b Bound<'p>) -> &'b [Col<'p>] {
+        bound.full.get_or_init(|| {
+            let panel = bound.panel;
+            let n = panel.len();
+            let mut sums: BTreeMap<(Vec<String>, usize), Vec<Vec<u64>>> = BTreeMap::new();
+            let mut cols = Vec::with_capacity(self.sources.len());
+            for s in &self.sources {
+                let col = match s {
+                    Source::Union(names) => {
+                        let present: Vec<&Vec<u64>> = names.iter().filter_map(|nm| panel.masks.get(nm)).collect();
+                        // Awards revoked after the date the rules are taken at still count.
+                        let later: Vec<&Revoked> = panel
+                            .revoked
+                            .iter()
+                            .filter(|r| r.on > self.prepared.on && names.contains(&r.column))
+                            .collect();
+                        match present.as_slice() {
+                            [one] if one.len() == n && later.is_empty() => Col::Borrowed(one.as_slice()),
+                            many => {
+                                let mut v = vec![0u64; n];
+                                for c in many {
+                                    for (d, s) in v.iter_mut().zip(c.iter()) {
+                                        *d |= *s;
+                                    }
+                                }
+                                for r in later {
+                                    if let (Some(d), Some(b)) = (v.get_mut(r.person as usize), bit(r.year)) {
+                                        *d |= 1 << b;
+                                    }
+                                }
+                                Col::Owned(v)
+                            }
+                        }
+                    }
+                    Source::Sum { names, count, k } => {
+                        let planes = sums.entry((names.clone(), *count)).or_insert_with(|| {
+                            sum_planes(names.iter().filter_map(|nm| panel.planes.get(nm)), *count, n)
+                        });
+                        Col::Owned(planes.get(*k).cloned().unwrap_or_else(|| vec![0; n]))
+                    }
+                };
+                cols.push(col);
+            }
+            cols
+        })
     }
 
     /// For every person of the panel, the routes that are eligible (bit `r` for route `r`).
@@ -879,7 +931,7 @@ impl<'e> Plan<'e> {
 
     /// Whether each person already holds the award for the year (any kind, not revoked).
     pub fn held(&self, bound: &Bound<'_>, i: usize) -> bool {
-        (bound.cols[self.held].get(i) >> self.bit) & 1 == 1
+        bound.short[self.held].get(i).is_some_and(|w| w & 1 == 1)
     }
 
     /// The evaluation on short words (the 15 years up to the one considered); returns the
@@ -1068,7 +1120,8 @@ impl<'e> Plan<'e> {
         while base < out.len() {
             let len = BLOCK.min(out.len() - base);
             let g = lo + base; // first person of the block
-            let col = |c: usize| &bound.cols[c].words()[g..g + len];
+            let full = self.full(bound);
+            let col = |c: usize| &full[c].words()[g..g + len];
             // Where counting starts (law G5, G6) and who is blocked.
             let smask0 = &mut smask0[..len];
             smask0.fill(u64::MAX);
@@ -1241,17 +1294,16 @@ impl Col<'_> {
             Col::Owned(v) => v,
         }
     }
-
-    fn get(&self, i: usize) -> u64 {
-        self.words().get(i).copied().unwrap_or(0)
-    }
 }
 
 /// The first `count` planes of the sum of unary counts (plane `k`: years with more than `k`).
 /// Two counts add as `S_k = ⋃_{i+j=k-1} A_i ∩ B_j ∪ A_k ∪ B_k`.
-fn sum_planes<'a>(columns: impl Iterator<Item = &'a Vec<Vec<u64>>>, count: usize, n: usize) -> Vec<Vec<u64>> {
-    let mut acc: Vec<Vec<u64>> = vec![vec![0; n]; count];
-    let zero = vec![0u64; n];
+fn sum_planes<'a, T>(columns: impl Iterator<Item = &'a Vec<Vec<T>>>, count: usize, n: usize) -> Vec<Vec<T>>
+where
+    T: Copy + Default + std::ops::BitOr<Output = T> + std::ops::BitAnd<Output = T> + std::ops::BitOrAssign + 'a,
+{
+    let mut acc: Vec<Vec<T>> = vec![vec![T::default(); n]; count];
+    let zero = vec![T::default(); n];
     for planes in columns {
         let b = |k: usize| planes.get(k).map(|p| &p[..n.min(p.len())]).unwrap_or(&zero[..]);
         // Highest plane first, so that the lower planes read below are still the old sums.
@@ -1263,7 +1315,7 @@ fn sum_planes<'a>(columns: impl Iterator<Item = &'a Vec<Vec<u64>>>, count: usize
             }
             for (j, aj) in low.iter().enumerate() {
                 for ((t, a), x) in target.iter_mut().zip(aj).zip(b(k - 1 - j)) {
-                    *t |= a & x;
+                    *t |= *a & *x;
                 }
             }
         }
@@ -1275,10 +1327,11 @@ fn sum_planes<'a>(columns: impl Iterator<Item = &'a Vec<Vec<u64>>>, count: usize
 #[derive(Debug)]
 pub struct Bound<'p> {
     pub panel: &'p Panel,
-    cols: Vec<Col<'p>>,
-    /// The same columns seen from the year considered: bit `k` is `k` years before it, for
+    /// The plan's columns seen from the year considered: bit `k` is `k` years before it, for
     /// `k < 15`; bit 15 is set when any earlier year is (see [`SHORT_TOP`]).
     short: Vec<Vec<u16>>,
+    /// The whole words, made only for people whose answer reaches further back.
+    full: std::sync::OnceLock<Vec<Col<'p>>>,
 }
 
 /// The bit of a short word that stands for every year 15 or more years before the one considered.
