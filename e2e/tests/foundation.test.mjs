@@ -174,6 +174,27 @@ describe('foundation flow', () => {
     await shot(page, '04-unit');
   });
 
+  step('4b. unit page judges the unit as a collective', async () => {
+    const unitUrl = need('unitUrl', 4);
+    await page.goto(unitUrl);
+    await page.selectOption('form.inline-form select[name=award]', 'TTLDTT');
+    await page.selectOption('form.inline-form select[name=year]', '2025');
+    await page.locator('form.inline-form button[type=submit]').click();
+    await page.locator('#unit-verdict p.verdict').waitFor();
+    assert.match((await page.locator('#unit-verdict').innerText()).normalize('NFC'), /Số liệu thành viên năm 2025/);
+    assert.ok((await page.locator('#unit-verdict ul.conditions li').count()) > 2, 'the conditions are listed');
+    await shot(page, '04b-unit-verdict');
+    await page.goto(unitUrl);
+  });
+
+  step('4c. the rules page shows parameters the law leaves open', async () => {
+    await page.goto(`${server.url}/rules`);
+    await page.locator('h1.page-title', { hasText: 'tham số' }).waitFor();
+    assert.match((await page.locator('#params').innerText()).normalize('NFC'), /chưa thấy trong văn bản hiện hành/);
+    await shot(page, '04c-rules');
+    await page.goto(need('unitUrl', 4));
+  });
+
   step('5. unit page fits a phone screen', async () => {
     const unitUrl = need('unitUrl', 4);
     await page.setViewportSize(PHONE);

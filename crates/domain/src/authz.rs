@@ -115,14 +115,15 @@ pub enum Permission {
     ManageUsers,
     /// The audit log.
     ViewAudit,
-    /// The province's own values of the rules' parameters (quotas, thresholds).
+    /// The province's own values of the rules' parameters (quotas, thresholds); they apply to the
+    /// whole province, so the grant must be on the province's root unit.
     ManageRules,
 }
 
 impl Permission {
     /// Whether the permission is about one unit's data (checked against its place in the tree).
     pub fn is_unit_scoped(self) -> bool {
-        !matches!(self, Permission::ManageUsers | Permission::ViewAudit | Permission::ManageRules)
+        !matches!(self, Permission::ManageUsers | Permission::ViewAudit)
     }
 }
 

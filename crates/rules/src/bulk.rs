@@ -905,9 +905,7 @@ impl<'e> Plan<'e> {
                 handles.push(s.spawn(move || self.run_short(bound, lo, part, flags, pending)));
             }
             for h in handles {
-                if let Ok(v) = h.join() {
-                    undecided.extend(v);
-                }
+                undecided.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             }
         });
         // People whose answer depends on years the short words merge: the whole words.

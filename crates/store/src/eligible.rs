@@ -169,7 +169,7 @@ struct UnitCount {
 pub async fn holders_by_unit(db: &Db, code: &str, year: i32) -> StoreResult<std::collections::HashMap<i64, u64>> {
     Ok(UnitCount::find_by_statement(crate::db::stmt(
         db.backend(),
-        "SELECT p.unit_id AS unit_id, COUNT(*) AS n FROM award a JOIN person p ON p.id = a.person_id \
+        "SELECT p.unit_id AS unit_id, COUNT(DISTINCT a.person_id) AS n FROM award a JOIN person p ON p.id = a.person_id \
          WHERE a.award_code = ? AND a.year = ? AND a.revoked_on IS NULL GROUP BY p.unit_id",
         vec![code.into(), year.into()],
     ))

@@ -34,6 +34,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_panel.sql"),
         postgres: include_str!("../migrations/postgres/0003_panel.sql"),
     },
+    Migration {
+        version: 4,
+        name: "panel_built",
+        sqlite: include_str!("../migrations/sqlite/0004_panel_built.sql"),
+        postgres: include_str!("../migrations/postgres/0004_panel_built.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

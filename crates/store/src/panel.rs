@@ -4,14 +4,16 @@
 //!
 //! The panel is derived data, like a search index: it is not audited, the registry tables stay
 //! the truth. Every write to a person's records (or to the person) marks its chunk in
-//! `panel_stale` inside the writer's transaction; [`refresh`] rebuilds stale chunks, and
-//! [`load`] refreshes before it reads. A rebuild removes the mark only if no write came after
-//! it began (the mark's `generation`), so a rebuild that raced a write leaves the chunk stale.
+//! `panel_stale` inside the writer's transaction (its `generation` grows and never repeats);
+//! a chunk is stale while `generation > built`. [`refresh`] rebuilds stale chunks and [`load`]
+//! refreshes before it reads. A rebuild records the generation it read before building, and
+//! writes only if no newer build got there first: a rebuild that raced a write leaves the chunk
+//! stale, and an old build never replaces a newer one.
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value};
 use tdkt_rules::Catalogue;
 use tdkt_rules::bulk::{Panel, Span};
 use tdkt_rules::history::{AwardKind, DisciplineRecord, Level, Rating, WorkKind};
@@ -23,7 +25,8 @@ use crate::error::{StoreError, StoreResult};
 /// Person ids per chunk (`id / CHUNK`); the migration that made the tables uses the same number.
 pub const CHUNK: i64 = 4096;
 
-const MARK: &str = "INSERT INTO panel_stale (chunk, generation) VALUES (?, 0) ON CONFLICT (chunk) DO UPDATE SET generation = panel_stale.generation + 1";
+const MARK: &str = "INSERT INTO panel_stale (chunk, generation, built) VALUES (?, 1, 0) \
+     ON CONFLICT (chunk) DO UPDATE SET generation = panel_stale.generation + 1";
 
 /// Marks the chunks of these people stale, in the writer's transaction.
 pub async fn mark_people(w: &WriteTx, people: impl IntoIterator<Item = i64>) -> StoreResult<()> {
@@ -39,7 +42,7 @@ pub async fn mark_people(w: &WriteTx, people: impl IntoIterator<Item = i64>) -> 
 pub async fn mark_where(w: &WriteTx, condition: &str, values: Vec<Value>) -> StoreResult<()> {
     w.exec(
         &format!(
-            "INSERT INTO panel_stale (chunk, generation) SELECT DISTINCT id / {CHUNK}, 0 FROM person WHERE {condition} \
+            "INSERT INTO panel_stale (chunk, generation, built) SELECT DISTINCT id / {CHUNK}, 1, 0 FROM person WHERE {condition} \
              ON CONFLICT (chunk) DO UPDATE SET generation = panel_stale.generation + 1"
         ),
         values,
@@ -56,23 +59,38 @@ struct Stale {
 
 /// How many chunks are waiting to be rebuilt.
 pub async fn stale_count(db: &Db) -> StoreResult<u64> {
-    crate::org::count(&db.conn, "SELECT COUNT(*) AS n FROM panel_stale", vec![]).await
+    crate::org::count(&db.conn, "SELECT COUNT(*) AS n FROM panel_stale WHERE generation > built", vec![]).await
 }
 
 /// Rebuilds every stale chunk; `progress` is told after each one (done, of). Returns the number
 /// rebuilt.
 pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut (dyn FnMut(u64, u64) + Send)) -> StoreResult<u64> {
     let b = db.backend();
-    let stale = Stale::find_by_statement(stmt(b, "SELECT chunk, generation FROM panel_stale ORDER BY chunk", vec![]))
-        .all(&db.conn)
-        .await?;
+    let stale = Stale::find_by_statement(stmt(
+        b,
+        "SELECT chunk, generation FROM panel_stale WHERE generation > built ORDER BY chunk",
+        vec![],
+    ))
+    .all(&db.conn)
+    .await?;
     let total = stale.len() as u64;
     for (done, s) in stale.into_iter().enumerate() {
         let panel = build_chunk(db, catalogue, s.chunk).await?;
         let tx = db.conn.begin().await?;
-        if b == DbBackend::Postgres {
-            // Two servers rebuilding the same chunk take turns.
-            tx.execute_raw(stmt(b, "SELECT pg_advisory_xact_lock(7426002, ?)", vec![(s.chunk as i32).into()])).await?;
+        // Claim the build first (this also locks the mark's row): a newer build already stored
+        // wins, and this one is dropped.
+        let claimed = tx
+            .execute_raw(stmt(
+                b,
+                "UPDATE panel_stale SET built = ? WHERE chunk = ? AND built < ?",
+                vec![s.generation.into(), s.chunk.into(), s.generation.into()],
+            ))
+            .await?
+            .rows_affected();
+        if claimed == 0 {
+            tx.rollback().await?;
+            progress(done as u64 + 1, total);
+            continue;
         }
         tx.execute_raw(stmt(b, "DELETE FROM panel_chunk WHERE chunk = ?", vec![s.chunk.into()])).await?;
         if !panel.is_empty() {
@@ -85,12 +103,6 @@ pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut (dyn FnMut(u
                 .await?;
             }
         }
-        tx.execute_raw(stmt(
-            b,
-            "DELETE FROM panel_stale WHERE chunk = ? AND generation = ?",
-            vec![s.chunk.into(), s.generation.into()],
-        ))
-        .await?;
         tx.commit().await?;
         progress(done as u64 + 1, total);
     }

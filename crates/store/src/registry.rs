@@ -83,6 +83,35 @@ pub(crate) async fn sync_catalogue(tx: &impl ConnectionTrait, catalogue: &Catalo
         ))
         .await?;
     }
+    // The panel names award columns by primary code: when codes or aliases change, every
+    // chunk is rebuilt.
+    let codes: Vec<String> = catalogue.all().iter().map(|a| format!("{}={}", a.code, a.aliases.join("|"))).collect();
+    let codes = codes.join(",");
+    #[derive(FromQueryResult)]
+    struct Meta {
+        value: String,
+    }
+    let stored = Meta::find_by_statement(stmt(b, "SELECT value FROM meta WHERE key = 'catalogue_codes'", vec![]))
+        .one(tx)
+        .await?
+        .map(|m| m.value);
+    if stored.as_deref() != Some(codes.as_str()) {
+        if stored.is_some() {
+            tx.execute_raw(stmt(
+                b,
+                &format!(
+                    "INSERT INTO panel_stale (chunk, generation, built) SELECT DISTINCT id / {}, 1, 0 FROM person WHERE true \
+                     ON CONFLICT (chunk) DO UPDATE SET generation = panel_stale.generation + 1",
+                    crate::panel::CHUNK
+                ),
+                vec![],
+            ))
+            .await?;
+        }
+        tx.execute_raw(stmt(b, "DELETE FROM meta WHERE key = 'catalogue_codes'", vec![])).await?;
+        tx.execute_raw(stmt(b, "INSERT INTO meta (key, value) VALUES ('catalogue_codes', ?)", vec![codes.into()]))
+            .await?;
+    }
     tx.execute_raw(stmt(b, "DELETE FROM award_alias", vec![])).await?;
     for a in catalogue.all() {
         for alias in &a.aliases {

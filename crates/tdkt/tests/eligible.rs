@@ -267,5 +267,41 @@ async fn a_province_quota_set_on_the_rules_page_reaches_the_bulk_page() {
             .await
             .unwrap();
         assert_eq!(denied.status(), 403, "{b}");
+        // An officer whose grant is on one department only may not set province-wide values.
+        let snv = app.unit_id("SNV").await;
+        let hash = tdkt_web::password::hash(tdkt::demo::DEMO_PASSWORD).unwrap();
+        let mut w = app.tdb.db.write(&tdkt_store::Actor::system("test")).await.unwrap();
+        let uid = tdkt_store::users::create_user(
+            &mut w,
+            &tdkt_store::users::NewUser {
+                username: "chuyenvien.so",
+                display_name: "Chuyên viên của một sở",
+                password_hash: &hash,
+                unit_id: snv,
+                person_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        tdkt_store::users::grant_role(&mut w, uid, tdkt_domain::authz::Role::Officer, snv).await.unwrap();
+        w.commit().await.unwrap();
+        let (dept, dcsrf) = app.login("chuyenvien.so").await;
+        let denied = dept
+            .post(format!("{}/rules/params", app.url))
+            .form(&[
+                ("_csrf", dcsrf.as_str()),
+                ("key", "quota.cstd_cs_ratio"),
+                ("from", "01/01/2025"),
+                ("value", "90%"),
+                ("note", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(denied.status(), 403, "{b}: a department's officer");
+        // The API names a missing award in Vietnamese.
+        let r = officer.get(format!("{}/api/v1/eligible?year=2025", app.url)).send().await.unwrap();
+        assert_eq!(r.status(), 422, "{b}");
+        assert!(r.text().await.unwrap().contains("thiếu mã"), "{b}");
     }
 }

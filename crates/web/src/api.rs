@@ -273,11 +273,11 @@ async fn create_person(
 #[derive(Deserialize, IntoParams)]
 pub struct EligibleParams {
     /// Award code (LDTT, CSTD_CS, BK_TINH, ...), for individuals.
-    award: String,
+    award: Option<String>,
     /// The last achievement year considered (default: last year).
     year: Option<String>,
-    /// Only this unit and the units under it.
-    unit: Option<i64>,
+    /// Only this unit (its id) and the units under it.
+    unit: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -338,7 +338,14 @@ async fn eligible(
     Query(p): Query<EligibleParams>,
 ) -> ApiResult<EligibleOut> {
     use crate::pages::eligible::{EligibleQuery, report};
-    let q = EligibleQuery { award: Some(p.award), year: p.year, unit: p.unit.map(|u| u.to_string()) };
+    if p.award.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        return Err(AppError::Invalid(tdkt_domain::error::Invalid::one(
+            "award",
+            "thiếu mã danh hiệu, hình thức khen thưởng",
+        ))
+        .into());
+    }
+    let q = EligibleQuery { award: p.award, year: p.year, unit: p.unit };
     let r = report(&state, &ctx, &q, Permission::ViewOrg).await?;
     let people = r.people_lines(&state, usize::MAX).await?;
     let run = r.run.as_ref().ok_or_else(|| AppError::BadRequest("thiếu mã khen thưởng".into()))?;

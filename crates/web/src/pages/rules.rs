@@ -103,6 +103,16 @@ pub struct ParamForm {
     note: String,
 }
 
+/// Whether the user holds `ManageRules` on every root unit: the values apply province-wide.
+async fn may_set(state: &AppState, ctx: &Ctx) -> AppResult<bool> {
+    let roots: Vec<tdkt_store::org::Unit> = tdkt_store::org::all_units(&state.db, &["/".to_string()], true)
+        .await?
+        .into_iter()
+        .filter(|u| u.parent_id.is_none())
+        .collect();
+    Ok(!roots.is_empty() && roots.iter().all(|r| ctx.subject.can(Permission::ManageRules, &r.path)))
+}
+
 async fn page(state: &AppState, ctx: &Ctx, form: ParamForm, error: Option<String>) -> AppResult<RulesPage> {
     ctx.require_anywhere(Permission::ViewOrg)?;
     let engine = crate::eligibility::engine(&state.db).await?;
@@ -126,7 +136,7 @@ async fn page(state: &AppState, ctx: &Ctx, form: ParamForm, error: Option<String
         awards: engine.catalogue.all().to_vec(),
         sets: engine.rule_sets.clone(),
         params,
-        can_edit: ctx.subject.can_anywhere(Permission::ManageRules),
+        can_edit: may_set(state, ctx).await?,
         error,
         form,
     })
@@ -166,7 +176,9 @@ fn parse_value(unit: &str, v: &str) -> Result<Option<f64>, String> {
 }
 
 pub async fn set(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ParamForm>) -> AppResult<Response> {
-    ctx.require_anywhere(Permission::ManageRules)?;
+    if !may_set(&state, &ctx).await? {
+        return Err(AppError::Forbidden);
+    }
     let base = crate::eligibility::base()?;
     let refuse = |msg: String| async {
         let p = page(&state, &ctx, f.clone(), Some(msg)).await?;
@@ -198,7 +210,9 @@ pub struct DeleteForm {
 }
 
 pub async fn delete(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DeleteForm>) -> AppResult<Response> {
-    ctx.require_anywhere(Permission::ManageRules)?;
+    if !may_set(&state, &ctx).await? {
+        return Err(AppError::Forbidden);
+    }
     let from = text::parse_date(&f.from).ok_or_else(|| AppError::BadRequest("Ngày không hợp lệ".into()))?;
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
     tdkt_store::registry::delete_param_override(&mut w, f.key.trim(), from).await?;
