@@ -77,7 +77,7 @@ impl Db {
             .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]))
             // SQLite's default page cache is 2 MB; the registry's indexes outgrow it at a few
             // hundred thousand people, and every insert then reads pages back from the OS.
-            .map_sqlx_sqlite_opts(|o| o.pragma("cache_size", "-65536"));
+            .map_sqlx_sqlite_opts(|o| o.pragma("cache_size", "-262144"));
         let conn = Database::connect(opts)
             .await
             .map_err(|e| StoreError::Other(format!("không kết nối được cơ sở dữ liệu {}: {e}", redact(&url))))?;
