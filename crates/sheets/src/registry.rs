@@ -164,7 +164,9 @@ pub fn registry_rows(table: &Table, list: RegistryList) -> Result<Vec<FieldRow>,
     let cols = locate(table, columns)?;
     let has = |f: &str| columns.iter().position(|c| c.field == f).and_then(|i| cols[i]).is_some();
     let named = has("full_name") && has("unit_code");
-    if !(has("person_id") || named) {
+    // An award may go to a unit: a row with only its unit code.
+    let unit_only = list == RegistryList::Awards && has("unit_code");
+    if !(has("person_id") || named || unit_only) {
         return Err(
             "Thiếu cột “Mã hệ thống”, hoặc cột “Họ và tên” cùng cột “Mã đơn vị”, để biết dòng nào của ai".into()
         );

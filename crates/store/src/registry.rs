@@ -17,7 +17,7 @@ use crate::db::{Db, now_text, stmt};
 use crate::error::{StoreError, StoreResult};
 
 /// Who a record belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Holder {
     Person(i64),
     Unit(i64),

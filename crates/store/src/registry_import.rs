@@ -50,6 +50,26 @@ struct Candidate {
 }
 
 impl People<'_> {
+    /// The holder of an award row: a person, or the unit itself when the row names only a unit
+    /// code (an award to a collective).
+    async fn find_holder(&mut self, w: &WriteTx, r: &FieldRow) -> StoreResult<Result<Holder, RowError>> {
+        let code = r.get("unit_code").to_string();
+        if r.get("person_id").is_empty() && r.get("full_name").is_empty() && !code.is_empty() {
+            if !self.units.contains_key(&code) {
+                let u = org::find_unit_by_code(&w.tx, &code).await?;
+                self.units.insert(code.clone(), u);
+            }
+            return Ok(match self.units.get(&code).cloned().flatten() {
+                None => Err(err(r.number, "unit_code", format!("Không có đơn vị mã “{code}”"))),
+                Some(u) if !(self.can_edit)(&u.path) => {
+                    Err(err(r.number, "unit_code", format!("Không có quyền ghi sổ cho “{}”", u.name)))
+                }
+                Some(u) => Ok(Holder::Unit(u.id)),
+            });
+        }
+        Ok(self.find(w, r).await?.map(Holder::Person))
+    }
+
     /// The person of a row, by "Mã hệ thống" or by name (exact, after NFC) in the unit, with the
     /// birth date to tell two namesakes apart.
     async fn find(&mut self, w: &WriteTx, r: &FieldRow) -> StoreResult<Result<i64, RowError>> {
@@ -159,7 +179,7 @@ fn award_code(catalogue: &Catalogue, v: &str) -> Option<String> {
 
 #[derive(FromQueryResult)]
 struct ExistingAward {
-    person_id: i64,
+    holder_id: i64,
     award_code: String,
     year: i32,
     kind: String,
@@ -167,9 +187,10 @@ struct ExistingAward {
 }
 
 /// A checked award row: row number, person, code, year, first year, kind, decision.
-type AwardRow = (usize, i64, String, i32, Option<i32>, AwardKind, Option<NewDecision>);
+type AwardRow = (usize, Holder, String, i32, Option<i32>, AwardKind, Option<NewDecision>);
 
-/// Imports awards received by people, with their decisions.
+/// Imports awards received by people (or by units: a row with a unit code and no person), with
+/// their decisions.
 pub async fn import_awards(
     w: &mut WriteTx,
     catalogue: &Catalogue,
@@ -179,10 +200,10 @@ pub async fn import_awards(
     let mut people = People { units: HashMap::new(), can_edit };
     let mut errors = Vec::new();
     let mut valid: Vec<AwardRow> = Vec::new();
-    let mut seen: HashMap<(i64, String, i32), usize> = HashMap::new();
+    let mut seen: HashMap<(Holder, String, i32), usize> = HashMap::new();
     for r in rows {
         let n = r.number;
-        let pid = match people.find(w, r).await? {
+        let pid = match people.find_holder(w, r).await? {
             Ok(p) => p,
             Err(e) => {
                 errors.push(e);
@@ -194,8 +215,12 @@ pub async fn import_awards(
             errors.push(err(n, "award", format!("Không có “{raw}” trong danh mục khen thưởng")));
             continue;
         };
-        if catalogue.get(&code).is_some_and(|a| !a.subjects.contains(&SubjectKind::Individual)) {
-            errors.push(err(n, "award", format!("“{raw}” không tặng cho cá nhân")));
+        let (subject, whom) = match pid {
+            Holder::Person(_) => (SubjectKind::Individual, "cá nhân"),
+            Holder::Unit(_) => (SubjectKind::Collective, "tập thể"),
+        };
+        if catalogue.get(&code).is_some_and(|a| !a.subjects.contains(&subject)) {
+            errors.push(err(n, "award", format!("“{raw}” không tặng cho {whom}")));
             continue;
         }
         let y = match year(r, "year") {
@@ -260,27 +285,34 @@ pub async fn import_awards(
         valid.push((n, pid, code, y, from, kind, decision));
     }
     // Against the registry: the same regular award for the same year is one achievement (G1).
-    let ids: Vec<i64> = {
-        let mut v: Vec<i64> = valid.iter().map(|x| x.1).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let mut existing: HashMap<(i64, String, i32), Vec<ExistingAward>> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        for e in ExistingAward::find_by_statement(stmt(
-            w.backend(),
-            &format!(
-                "SELECT a.person_id, a.award_code, a.year, a.kind, d.number FROM award a LEFT JOIN decision d ON d.id = a.decision_id \
-                 WHERE a.revoked_on IS NULL AND a.person_id IN ({marks})"
-            ),
-            chunk.iter().map(|i| (*i).into()).collect(),
-        ))
-        .all(&w.tx)
-        .await?
-        {
-            existing.entry((e.person_id, e.award_code.clone(), e.year)).or_default().push(e);
+    let mut existing: HashMap<(Holder, String, i32), Vec<ExistingAward>> = HashMap::new();
+    for (column, unit) in [("person_id", false), ("unit_id", true)] {
+        let mut ids: Vec<i64> = valid
+            .iter()
+            .filter_map(|x| match x.1 {
+                Holder::Person(p) if !unit => Some(p),
+                Holder::Unit(u) if unit => Some(u),
+                _ => None,
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            for e in ExistingAward::find_by_statement(stmt(
+                w.backend(),
+                &format!(
+                    "SELECT a.{column} AS holder_id, a.award_code, a.year, a.kind, d.number FROM award a \
+                     LEFT JOIN decision d ON d.id = a.decision_id WHERE a.revoked_on IS NULL AND a.{column} IN ({marks})"
+                ),
+                chunk.iter().map(|i| (*i).into()).collect(),
+            ))
+            .all(&w.tx)
+            .await?
+            {
+                let h = if unit { Holder::Unit(e.holder_id) } else { Holder::Person(e.holder_id) };
+                existing.entry((h, e.award_code.clone(), e.year)).or_default().push(e);
+            }
         }
     }
     let mut report = RegistryReport::default();
@@ -299,7 +331,8 @@ pub async fn import_awards(
                 n,
                 "award",
                 format!(
-                    "Sổ đã có “{code}” năm {y} cho người này{}: không khen hai lần một thành tích",
+                    "Sổ đã có “{code}” năm {y} cho {}{}: không khen hai lần một thành tích",
+                    if matches!(pid, Holder::Unit(_)) { "tập thể này" } else { "người này" },
                     e.number.as_deref().map(|d| format!(" (quyết định {d})")).unwrap_or_default()
                 ),
             ));
@@ -327,7 +360,7 @@ pub async fn import_awards(
             }
             None => None,
         };
-        batch.push(NewAward { holder: Holder::Person(pid), code, year: y, period_from: from, kind, decision_id });
+        batch.push(NewAward { holder: pid, code, year: y, period_from: from, kind, decision_id });
     }
     report.created = registry::insert_awards(w, catalogue, &batch, "import").await?;
     Ok(Ok(report))

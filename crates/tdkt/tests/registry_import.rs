@@ -93,6 +93,29 @@ async fn registry_files_import_with_row_errors_duplicates_and_round_trips() {
         assert_eq!(status, 422, "{b}");
         assert!(html.contains("không khen hai lần"), "{b}: {html}");
 
+        // A row with a unit code and no person is an award to the unit itself.
+        let unit_rows = "Mã đơn vị,Danh hiệu hình thức khen thưởng,Năm thành tích,Số quyết định,Ngày quyết định,Cơ quan ban hành\n\
+                         XA-03847,TTLDTT,2025,3/QĐ-UBND,10/01/2026,UBND xã Mường Bú\n\
+                         XA-03847,CSTD_CS,2025,,\n";
+        let (status, html) = upload(&app, &officer, &csrf, "awards", "tapthe.csv", unit_rows.as_bytes().to_vec()).await;
+        assert_eq!(status, 422, "{b}");
+        assert!(html.contains("không tặng cho tập thể"), "{b}: an individual title is refused for a unit");
+        let (status, html) = upload(
+            &app,
+            &officer,
+            &csrf,
+            "awards",
+            "tapthe.csv",
+            unit_rows.lines().take(2).collect::<Vec<_>>().join("\n").into_bytes(),
+        )
+        .await;
+        assert_eq!(status, 200, "{b}: {html}");
+        let unit_page = officer.get(format!("{}/units/{xa}", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(
+            unit_page.contains("Tập thể lao động tiên tiến") && unit_page.contains("3/QĐ-UBND"),
+            "{b}: the unit's history shows it"
+        );
+
         // Ratings: a new year is added, a changed year updated.
         let ratings =
             format!("Mã hệ thống,Năm,Mức xếp loại\n{pid},2026,Hoàn thành xuất sắc nhiệm vụ\n{pid},2025,KHTNV\n");

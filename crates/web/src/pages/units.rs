@@ -105,11 +105,26 @@ struct UnitPage {
     verdict_error: Option<String>,
     /// The member figures the verdict used.
     members: Option<tdkt_rules::history::MembersRecord>,
+    /// The unit's own registry (awards, ratings, discipline, open matters) by year.
+    records: tdkt_store::registry::Records,
+    years: Vec<tdkt_store::registry::YearLine>,
 }
 
 impl UnitPage {
     fn d(&self, v: &Option<chrono::NaiveDate>) -> String {
         date(v)
+    }
+
+    fn dd(&self, v: &chrono::NaiveDate) -> String {
+        date(&Some(*v))
+    }
+
+    fn rating_label(&self, code: &str) -> &'static str {
+        tdkt_rules::history::Rating::parse(code).map(tdkt_rules::history::Rating::label).unwrap_or("")
+    }
+
+    fn pending_label(&self, code: &str) -> String {
+        tdkt_rules::history::pending_label(code)
     }
 
     fn status_class(&self, s: &tdkt_rules::Status) -> &'static str {
@@ -181,8 +196,9 @@ pub async fn show(
         .unwrap_or_default();
     let chosen_award = sq.award.clone().map(|a| a.trim().to_string()).unwrap_or_default();
     let (mut verdict, mut verdict_error, mut members) = (None, None, None);
+    let records = tdkt_store::registry::records(&state.db, tdkt_store::registry::Holder::Unit(id)).await?;
+    let years = records.by_year();
     if !chosen_award.is_empty() {
-        let records = tdkt_store::registry::records(&state.db, tdkt_store::registry::Holder::Unit(id)).await?;
         let subject = tdkt_rules::history::Subject {
             kind: tdkt_rules::SubjectKind::Collective,
             name: Some(unit.name.clone()),
@@ -201,6 +217,8 @@ pub async fn show(
     }
     let chrome = Chrome::new(&state, &ctx, "/units", unit.name.clone());
     let page = UnitPage {
+        records,
+        years,
         awards,
         check_years,
         chosen_award,
