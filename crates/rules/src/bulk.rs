@@ -126,11 +126,6 @@ impl Panel {
         self.ids.is_empty()
     }
 
-    /// The years of a column (zeros when the column is absent).
-    pub fn mask(&self, name: &str, i: usize) -> u64 {
-        self.masks.get(name).and_then(|c| c.get(i)).copied().unwrap_or(0)
-    }
-
     /// Adds a person with no records yet; returns its index.
     pub fn add_person(&mut self, id: i64, unit: i64, recruited: Option<NaiveDate>) -> u32 {
         self.ids.push(id);
@@ -223,55 +218,6 @@ impl Panel {
                 p.resize(n, 0);
             }
         }
-    }
-
-    /// Appends `other`, renumbering its people.
-    pub fn append(&mut self, mut other: Panel) {
-        self.finish();
-        other.finish();
-        let n = self.ids.len();
-        let m = other.ids.len();
-        let off = n as u32;
-        self.ids.extend_from_slice(&other.ids);
-        self.units.extend_from_slice(&other.units);
-        self.recruited.extend_from_slice(&other.recruited);
-        for (name, col) in &mut self.masks {
-            match other.masks.remove(name) {
-                Some(c) => col.extend_from_slice(&c),
-                None => col.resize(n + m, 0),
-            }
-        }
-        for (name, c) in other.masks {
-            let mut col = vec![0; n];
-            col.extend_from_slice(&c);
-            self.masks.insert(name, col);
-        }
-        for (name, planes) in &mut self.planes {
-            let theirs = other.planes.remove(name).unwrap_or_default();
-            let k = planes.len().max(theirs.len());
-            planes.resize_with(k, || vec![0; n]);
-            for (j, p) in planes.iter_mut().enumerate() {
-                match theirs.get(j) {
-                    Some(t) => p.extend_from_slice(t),
-                    None => p.resize(n + m, 0),
-                }
-            }
-        }
-        for (name, theirs) in other.planes {
-            let planes = theirs
-                .into_iter()
-                .map(|t| {
-                    let mut p = vec![0; n];
-                    p.extend_from_slice(&t);
-                    p
-                })
-                .collect();
-            self.planes.insert(name, planes);
-        }
-        self.discipline.extend(other.discipline.into_iter().map(|(i, d)| (i + off, d)));
-        self.pending.extend(other.pending.into_iter().map(|(i, s)| (i + off, s)));
-        self.revoked.extend(other.revoked.into_iter().map(|r| Revoked { person: r.person + off, ..r }));
-        self.outside.extend(other.outside.into_iter().map(|i| i + off));
     }
 
     /// The panel as named columns of bytes, for storage. `id` is always first.
@@ -385,50 +331,7 @@ impl Panel {
 
     /// Reads columns written by [`Panel::encode`] (any subset that holds `id`).
     pub fn decode<'a>(columns: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Panel, BulkError> {
-        let cols: Vec<(&str, &[u8])> = columns.into_iter().collect();
-        let ids_bytes = cols.iter().find(|(n, _)| *n == "id").map(|(_, b)| *b).ok_or_else(|| corrupt("id", "thiếu"))?;
-        let ids = fixed::<8, i64>(ids_bytes, "id", i64::from_le_bytes)?;
-        let n = ids.len();
-        let mut p = Panel { ids, ..Panel::default() };
-        for (name, bytes) in cols {
-            match name {
-                "id" => {}
-                "unit" => p.units = fixed::<8, i64>(bytes, name, i64::from_le_bytes)?,
-                "recruited" => p.recruited = fixed::<4, i32>(bytes, name, i32::from_le_bytes)?,
-                "discipline" => {
-                    p.discipline = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?
-                }
-                "pending" => p.pending = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?,
-                "revoked" => p.revoked = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?,
-                "outside" => p.outside = serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?,
-                _ if name.starts_with("init:") => {
-                    let (&k, mut rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
-                    let mut planes = Vec::with_capacity(usize::from(k));
-                    for _ in 0..k {
-                        let (len, tail) = rest.split_at_checked(4).ok_or_else(|| corrupt(name, "thiếu độ dài"))?;
-                        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-                        let (e, tail) = tail.split_at_checked(len).ok_or_else(|| corrupt(name, "thiếu dữ liệu"))?;
-                        planes.push(decode_words(e, n, name)?);
-                        rest = tail;
-                    }
-                    p.planes.insert(name.to_string(), planes);
-                }
-                _ => {
-                    p.masks.insert(name.to_string(), decode_words(bytes, n, name)?);
-                }
-            }
-        }
-        if p.units.len() != n {
-            p.units.resize(n, 0);
-        }
-        if p.recruited.len() != n {
-            p.recruited.resize(n, NO_DATE);
-        }
-        let indexes = p.discipline.iter().map(|d| d.0).chain(p.pending.iter().map(|x| x.0));
-        if indexes.chain(p.revoked.iter().map(|r| r.person)).chain(p.outside.iter().copied()).any(|i| i as usize >= n) {
-            return Err(corrupt("discipline/pending/revoked/outside", "chỉ số vượt quá số người"));
-        }
-        Ok(p)
+        Panel::decode_chunks(&[columns.into_iter().collect()])
     }
 }
 
@@ -492,23 +395,6 @@ fn decode_words_into(out: &mut [u64], bytes: &[u8], name: &str) -> Result<(), Bu
                     u64::from_le_bytes(c[4..].try_into().unwrap_or([0; 8]));
             }
             Ok(())
-        }
-        _ => Err(corrupt(name, "độ dài không khớp")),
-    }
-}
-
-fn decode_words(bytes: &[u8], n: usize, name: &str) -> Result<Vec<u64>, BulkError> {
-    let (&tag, rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
-    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
-    match tag {
-        0 if rest.len() == n * 8 => Ok(rest.chunks_exact(8).map(word).collect()),
-        1 if rest.len() % 12 == 0 => {
-            let mut col = vec![0u64; n];
-            for c in rest.chunks_exact(12) {
-                let i = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
-                *col.get_mut(i).ok_or_else(|| corrupt(name, "chỉ số vượt quá số người"))? = word(&c[4..]);
-            }
-            Ok(col)
         }
         _ => Err(corrupt(name, "độ dài không khớp")),
     }
@@ -732,11 +618,6 @@ impl<'e> Plan<'e> {
         out.sort();
         out.dedup();
         out
-    }
-
-    /// The number of routes.
-    pub fn route_count(&self) -> usize {
-        self.routes.len()
     }
 
     /// Whether data can make route `r` eligible (it has a standard condition a machine checks);

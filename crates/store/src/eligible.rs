@@ -55,6 +55,11 @@ pub struct BulkRun {
 }
 
 impl BulkRun {
+    /// The names of the routes set in `bits` (bit `r` for route `r`).
+    pub fn routes_of(&self, bits: u8) -> Vec<String> {
+        self.route_names.iter().enumerate().filter(|(i, _)| bits >> i & 1 == 1).map(|(_, n)| n.clone()).collect()
+    }
+
     /// People judged in the units `within` accepts.
     pub fn people_in(&self, within: impl Fn(i64) -> bool) -> u64 {
         self.people_by_unit.iter().filter(|(u, _)| within(**u)).map(|(_, n)| n).sum()
@@ -77,7 +82,7 @@ pub async fn bulk(
     crate::panel::refresh(db, &engine.catalogue, &mut |_, _| {}).await?;
     timing.refresh = t.elapsed();
     let t = Instant::now();
-    let panel = crate::panel::load(db, &engine.catalogue, &plan.columns()).await?;
+    let panel = crate::panel::load(db, &plan.columns()).await?;
     timing.read = t.elapsed();
     let t = Instant::now();
     let bound = plan.bind(&panel);

@@ -5,8 +5,8 @@
 //! The panel is derived data, like a search index: it is not audited, the registry tables stay
 //! the truth. Every write to a person's records (or to the person) marks its chunk in
 //! `panel_stale` inside the writer's transaction (its `generation` grows and never repeats);
-//! a chunk is stale while `generation > built`. [`refresh`] rebuilds stale chunks and [`load`]
-//! refreshes before it reads. A rebuild records the generation it read before building, and
+//! a chunk is stale while `generation > built`. [`refresh`] rebuilds stale chunks; [`load`]
+//! reads what is stored, so readers refresh first. A rebuild records the generation it read before building, and
 //! writes only if no newer build got there first: a rebuild that raced a write leaves the chunk
 //! stale, and an old build never replaces a newer one.
 
@@ -237,10 +237,9 @@ struct ChunkCol {
     data: Vec<u8>,
 }
 
-/// The panel with only the named columns (as `Plan::columns` lists them), stale chunks rebuilt
-/// first.
-pub async fn load(db: &Db, catalogue: &Catalogue, columns: &[String]) -> StoreResult<Panel> {
-    refresh(db, catalogue, &mut |_, _| {}).await?;
+/// The panel with only the named columns (as `Plan::columns` lists them), as stored: call
+/// [`refresh`] first to rebuild stale chunks.
+pub async fn load(db: &Db, columns: &[String]) -> StoreResult<Panel> {
     let b = db.backend();
     let marks = vec!["?"; columns.len()].join(", ");
     let rows = ChunkCol::find_by_statement(stmt(

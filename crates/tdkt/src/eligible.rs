@@ -50,17 +50,7 @@ pub async fn lines(db: &Db, run: &BulkRun, unit_path: Option<&str>) -> anyhow::R
         .into_iter()
         .filter(|p| unit_path.is_none_or(|u| p.unit_path.starts_with(u)))
         .filter_map(|p| by_id.get(&p.id).map(|r| (p, *r)))
-        .map(|(person, r)| Line {
-            person,
-            routes: run
-                .route_names
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| r.routes >> i & 1 == 1)
-                .map(|(_, n)| n.clone())
-                .collect(),
-            held: r.held,
-        })
+        .map(|(person, r)| Line { person, routes: run.routes_of(r.routes), held: r.held })
         .collect();
     out.sort_by_cached_key(|l| {
         (l.person.unit_path.clone(), tdkt_domain::text::person_sort_key(&l.person.full_name), l.person.id)

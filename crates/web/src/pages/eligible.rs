@@ -105,27 +105,8 @@ pub async fn report(state: &AppState, ctx: &Ctx, q: &EligibleQuery, permission: 
     ctx.require_anywhere(permission)?;
     let scope = ctx.scope(permission);
     let units = org::all_units(&state.db, &scope, true).await?;
-    let rules = crate::eligibility::base()?;
-    let current = state.config.current_year;
-    let first = rules.rule_sets.first().map(|s| chrono::Datelike::year(&s.effective_from)).unwrap_or(current);
-    let years: Vec<i32> = (first..=current).rev().collect();
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => y.parse::<i32>().ok().filter(|y| years.contains(y)).ok_or_else(|| {
-            AppError::Invalid(Invalid::one("year", format!("năm xét “{y}” không hợp lệ (từ {first} đến {current})")))
-        })?,
-        None => current - 1,
-    };
-    let on = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let set = rules.rule_set_on(on);
-    let awards: Vec<(String, String)> = set
-        .map(|set| {
-            set.rules
-                .iter()
-                .filter(|r| r.subject == SubjectKind::Individual)
-                .filter_map(|r| rules.catalogue.get(&r.award).map(|a| (a.code.clone(), a.name.clone())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let (years, year) = crate::eligibility::years(state.config.current_year, q.year.as_deref())?;
+    let awards = crate::eligibility::awards_for(SubjectKind::Individual, year)?;
     let unit = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => {
             let id: i64 = u.parse().map_err(|_| AppError::Invalid(Invalid::one("unit", "đơn vị không hợp lệ")))?;
@@ -239,14 +220,7 @@ impl Report {
             .await?
             .into_iter()
             .map(|person| {
-                let bits = routes.get(&person.id).copied().unwrap_or(0);
-                let routes = run
-                    .route_names
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| bits >> i & 1 == 1)
-                    .map(|(_, n)| n.clone())
-                    .collect();
+                let routes = run.routes_of(routes.get(&person.id).copied().unwrap_or(0));
                 PersonLine { person, routes }
             })
             .collect();

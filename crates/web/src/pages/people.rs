@@ -9,8 +9,8 @@ use serde::Deserialize;
 use tdkt_domain::authz::Permission;
 use tdkt_domain::error::Invalid;
 use tdkt_domain::org::{ETHNICITIES, Gender, Leadership, PersonFields};
+use tdkt_rules::Verdict;
 use tdkt_rules::history::{Rating, Subject, SubjectKind};
-use tdkt_rules::{Status, Verdict};
 use tdkt_store::org::{self, Person, PersonFilter, Unit};
 use tdkt_store::registry::{self, Holder, Records, YearLine};
 use tdkt_store::{Actor, Page, StoreError};
@@ -155,12 +155,8 @@ impl PersonPage {
         tdkt_rules::history::pending_label(code)
     }
 
-    fn status_class(&self, s: &Status) -> &'static str {
-        match s {
-            Status::Met => "ok",
-            Status::NotMet => "bad",
-            Status::Review => "warn",
-        }
+    fn status_class(&self, s: &tdkt_rules::Status) -> &'static str {
+        crate::eligibility::status_class(s)
     }
 }
 
@@ -183,27 +179,8 @@ pub async fn show(
     let age = p.birth_date.and_then(|b| today.years_since(b));
     let service_years = p.recruited_on.and_then(|r| today.years_since(r));
     let records = registry::records(&state.db, Holder::Person(p.id)).await?;
-    let rules = crate::eligibility::base()?;
-    let current = state.config.current_year;
-    // From the first year the shipped rule sets cover.
-    let first = rules.rule_sets.first().map(|s| chrono::Datelike::year(&s.effective_from)).unwrap_or(current);
-    let check_years: Vec<i32> = (first..=current).rev().collect();
-    let chosen_year = match cq.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => y.parse::<i32>().ok().filter(|y| check_years.contains(y)).ok_or_else(|| {
-            AppError::Invalid(Invalid::one("year", format!("năm xét “{y}” không hợp lệ (từ {first} đến {current})")))
-        })?,
-        None => current - 1,
-    };
-    let awards: Vec<(String, String)> = rules
-        .rule_set_on(chrono::NaiveDate::from_ymd_opt(chosen_year, 12, 31).unwrap_or(today))
-        .map(|set| {
-            set.rules
-                .iter()
-                .filter(|r| r.subject == SubjectKind::Individual)
-                .filter_map(|r| rules.catalogue.get(&r.award).map(|a| (a.code.clone(), a.name.clone())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let (check_years, chosen_year) = crate::eligibility::years(state.config.current_year, cq.year.as_deref())?;
+    let awards = crate::eligibility::awards_for(SubjectKind::Individual, chosen_year)?;
     let chosen_award = cq.award.clone().filter(|a| !a.trim().is_empty()).unwrap_or_default();
     let (mut verdict, mut verdict_error) = (None, None);
     if !chosen_award.is_empty() {

@@ -128,11 +128,7 @@ impl UnitPage {
     }
 
     fn status_class(&self, s: &tdkt_rules::Status) -> &'static str {
-        match s {
-            tdkt_rules::Status::Met => "ok",
-            tdkt_rules::Status::NotMet => "bad",
-            tdkt_rules::Status::Review => "warn",
-        }
+        crate::eligibility::status_class(s)
     }
     fn n(&self, v: &u64) -> String {
         num(v)
@@ -173,27 +169,9 @@ pub async fn show(
     let staff_total = org::staff_count(&state.db, &unit.path).await?;
     let (predecessors, successors) = org::lineage_of(&state.db, id).await?;
     let groups = org::groups_of_unit(&state.db, id).await?;
-    let rules = crate::eligibility::base()?;
-    let current = state.config.current_year;
-    let first = rules.rule_sets.first().map(|s| chrono::Datelike::year(&s.effective_from)).unwrap_or(current);
-    let check_years: Vec<i32> = (first..=current).rev().collect();
-    let chosen_year = match sq.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => y.parse::<i32>().ok().filter(|y| check_years.contains(y)).ok_or_else(|| {
-            AppError::Invalid(Invalid::one("year", format!("năm xét “{y}” không hợp lệ (từ {first} đến {current})")))
-        })?,
-        None => current - 1,
-    };
+    let (check_years, chosen_year) = crate::eligibility::years(state.config.current_year, sq.year.as_deref())?;
     let year_end = chrono::NaiveDate::from_ymd_opt(chosen_year, 12, 31).unwrap_or_default();
-    let awards: Vec<(String, String)> = rules
-        .rule_set_on(year_end)
-        .map(|set| {
-            set.rules
-                .iter()
-                .filter(|r| r.subject == tdkt_rules::SubjectKind::Collective)
-                .filter_map(|r| rules.catalogue.get(&r.award).map(|a| (a.code.clone(), a.name.clone())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let awards = crate::eligibility::awards_for(tdkt_rules::SubjectKind::Collective, chosen_year)?;
     let chosen_award = sq.award.clone().map(|a| a.trim().to_string()).unwrap_or_default();
     let (mut verdict, mut verdict_error, mut members) = (None, None, None);
     let records = tdkt_store::registry::records(&state.db, tdkt_store::registry::Holder::Unit(id)).await?;
