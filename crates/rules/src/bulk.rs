@@ -672,55 +672,47 @@ impl<'e> Plan<'e> {
             };
             short.push(col);
         }
-        Bound { panel, short, full: std::sync::OnceLock::new() }
+        Bound { panel, short }
     }
 
-    /// The whole words of the plan's columns, made when a person's answer needs them.
-    fn full<'b, 'p>(&self, bound: &'b Bound<'p>) -> &'b [Col<'p>] {
-        bound.full.get_or_init(|| {
-            let panel = bound.panel;
-            let n = panel.len();
-            let mut sums: BTreeMap<(Vec<String>, usize), Vec<Vec<u64>>> = BTreeMap::new();
-            let mut cols = Vec::with_capacity(self.sources.len());
-            for s in &self.sources {
-                let col = match s {
-                    Source::Union(names) => {
-                        let present: Vec<&Vec<u64>> = names.iter().filter_map(|nm| panel.masks.get(nm)).collect();
-                        // Awards revoked after the date the rules are taken at still count.
-                        let later: Vec<&Revoked> = panel
-                            .revoked
-                            .iter()
-                            .filter(|r| r.on > self.prepared.on && names.contains(&r.column))
-                            .collect();
-                        match present.as_slice() {
-                            [one] if one.len() == n && later.is_empty() => Col::Borrowed(one.as_slice()),
-                            many => {
-                                let mut v = vec![0u64; n];
-                                for c in many {
-                                    for (d, s) in v.iter_mut().zip(c.iter()) {
-                                        *d |= *s;
-                                    }
-                                }
-                                for r in later {
-                                    if let (Some(d), Some(b)) = (v.get_mut(r.person as usize), bit(r.year)) {
-                                        *d |= 1 << b;
-                                    }
-                                }
-                                Col::Owned(v)
-                            }
+    /// The whole words of the plan's columns for the people `idx` only (ascending), in that
+    /// order: the few whose answer reaches further back than the short words.
+    fn gather(&self, panel: &Panel, idx: &[usize]) -> Vec<Vec<u64>> {
+        let at = |c: &[u64]| -> Vec<u64> { idx.iter().map(|&i| c.get(i).copied().unwrap_or(0)).collect() };
+        let mut sums: BTreeMap<(Vec<String>, usize), Vec<Vec<u64>>> = BTreeMap::new();
+        let mut cols = Vec::with_capacity(self.sources.len());
+        for s in &self.sources {
+            let col = match s {
+                Source::Union(names) => {
+                    let mut v = vec![0u64; idx.len()];
+                    for c in names.iter().filter_map(|nm| panel.masks.get(nm)) {
+                        for (d, &i) in v.iter_mut().zip(idx) {
+                            *d |= c.get(i).copied().unwrap_or(0);
                         }
                     }
-                    Source::Sum { names, count, k } => {
-                        let planes = sums.entry((names.clone(), *count)).or_insert_with(|| {
-                            sum_planes(names.iter().filter_map(|nm| panel.planes.get(nm)), *count, n)
-                        });
-                        Col::Owned(planes.get(*k).cloned().unwrap_or_else(|| vec![0; n]))
+                    // Awards revoked after the date the rules are taken at still count.
+                    for r in panel.revoked.iter().filter(|r| r.on > self.prepared.on && names.contains(&r.column)) {
+                        if let (Ok(k), Some(b)) = (idx.binary_search(&(r.person as usize)), bit(r.year)) {
+                            v[k] |= 1 << b;
+                        }
                     }
-                };
-                cols.push(col);
-            }
-            cols
-        })
+                    v
+                }
+                Source::Sum { names, count, k } => {
+                    let planes = sums.entry((names.clone(), *count)).or_insert_with(|| {
+                        let gathered: Vec<Vec<Vec<u64>>> = names
+                            .iter()
+                            .filter_map(|nm| panel.planes.get(nm))
+                            .map(|planes| planes.iter().map(|p| at(p)).collect())
+                            .collect();
+                        sum_planes(gathered.iter(), *count, idx.len())
+                    });
+                    planes.get(*k).cloned().unwrap_or_else(|| vec![0; idx.len()])
+                }
+            };
+            cols.push(col);
+        }
+        cols
     }
 
     /// For every person of the panel, the routes that are eligible (bit `r` for route `r`).
@@ -789,9 +781,20 @@ impl<'e> Plan<'e> {
                 undecided.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             }
         });
-        // People whose answer depends on years the short words merge: the whole words.
-        for i in undecided {
-            self.run_range(bound, i, &mut out[i..=i], &flags, &pending);
+        // People whose answer depends on years the short words merge: their whole words.
+        if !undecided.is_empty() {
+            undecided.sort_unstable();
+            let cols = self.gather(panel, &undecided);
+            let recruited: Vec<i32> =
+                undecided.iter().map(|&i| panel.recruited.get(i).copied().unwrap_or(NO_DATE)).collect();
+            let pos = |p: u32| undecided.binary_search(&(p as usize)).ok().map(|k| k as u32);
+            let flags: Vec<(u32, u64, bool)> = flags.iter().filter_map(|f| pos(f.0).map(|k| (k, f.1, f.2))).collect();
+            let pending: Vec<u32> = pending.iter().filter_map(|&p| pos(p)).collect();
+            let mut sub = vec![0u8; undecided.len()];
+            self.run_range(&Gathered { cols: &cols, recruited: &recruited }, &mut sub, &flags, &pending);
+            for (&i, r) in undecided.iter().zip(sub) {
+                out[i] = r;
+            }
         }
         for &i in &panel.outside {
             if let Some(o) = out.get_mut(i as usize) {
@@ -877,17 +880,19 @@ impl<'e> Plan<'e> {
                     match op {
                         Op::Rating { col: c, years } | Op::TitleChain { col: c, count: years, period: 1 } => {
                             let c = col(*c);
-                            let windowed = matches!(op, Op::Rating { .. });
+                            // A rating chain stays inside the window of what came before; a title chain does not.
+                            let keep = if matches!(op, Op::Rating { .. }) { 0 } else { u16::MAX };
                             let need = if *years >= 16 { u16::MAX } else { (1u16 << years) - 1 };
                             let deep = *years >= 15;
-                            for j in 0..len {
-                                let x = c[j] & smask[j] & if windowed { w[j] } else { u16::MAX };
+                            let lanes = c.iter().zip(smask.iter()).zip(w.iter_mut()).zip(fail.iter_mut());
+                            for ((((&x0, &s), w), f), (u, n)) in lanes.zip(unsure.iter_mut().zip(std_.iter_mut())) {
+                                let x = x0 & s & (*w | keep);
                                 let run = x & !x.wrapping_add(1);
-                                fail[j] |= run & need != need;
+                                *f |= run & need != need;
                                 // A run up to the last exact year may go on into the merged ones.
-                                unsure[j] |= deep || (run & SHORT_LAST != 0 && c[j] & SHORT_TOP != 0);
-                                w[j] = run | 1;
-                                std_[j] += counts;
+                                *u |= deep | ((run & SHORT_LAST != 0) & (x0 & SHORT_TOP != 0));
+                                *w = run | 1;
+                                *n += counts;
                             }
                         }
                         Op::RatingCount { col: c, count } | Op::TitleCount { col: c, count } => {
@@ -921,14 +926,15 @@ impl<'e> Plan<'e> {
                         }
                         Op::Initiatives { sk, dt, count: 2, same_kind: true } if sk.len() == 2 && dt.len() == 2 => {
                             let (s0, s1, d0, d1) = (col(sk[0]), col(sk[1]), col(dt[0]), col(dt[1]));
-                            for j in 0..len {
-                                let span = if w[j] == u16::MAX { 1 } else { w[j] };
-                                unsure[j] |= span & SHORT_TOP != 0;
-                                let (a, d) = (s0[j] & span, d0[j] & span);
-                                let two =
-                                    (s1[j] & span) | (a & a.wrapping_sub(1)) | (d1[j] & span) | (d & d.wrapping_sub(1));
-                                fail[j] |= two == 0;
-                                std_[j] += counts;
+                            let planes = s0.iter().zip(s1).zip(d0.iter().zip(d1));
+                            let state = w.iter().zip(unsure.iter_mut()).zip(fail.iter_mut().zip(std_.iter_mut()));
+                            for (((&s0, &s1), (&d0, &d1)), ((&w, u), (f, n))) in planes.zip(state) {
+                                let span = if w == u16::MAX { 1 } else { w };
+                                *u |= span & SHORT_TOP != 0;
+                                let (a, d) = (s0 & span, d0 & span);
+                                let two = (s1 & span) | (a & a.wrapping_sub(1)) | (d1 & span) | (d & d.wrapping_sub(1));
+                                *f |= two == 0;
+                                *n += counts;
                             }
                         }
                         Op::Initiatives { sk, dt, count, same_kind } => {
@@ -965,9 +971,11 @@ impl<'e> Plan<'e> {
                 }
                 let common = self.common[r];
                 let (cp, cd, ch) = (common & 1 != 0, common & 2 != 0, common & 4 != 0);
-                for j in 0..len {
-                    let blocked_now = (cp && pend[j]) || (cd && blocked[j]) || (ch && held[j] & 1 != 0);
-                    out[base + j] |= u8::from(std_[j] > 0 && !fail[j] && !blocked_now) << r;
+                let blocks = pend[..len].iter().zip(&blocked[..len]).zip(held);
+                let verdict = std_.iter().zip(fail.iter());
+                for ((o, ((&p, &bl), &h)), (&n, &f)) in out[base..base + len].iter_mut().zip(blocks).zip(verdict) {
+                    let blocked_now = (cp & p) | (cd & bl) | (ch & (h & 1 != 0));
+                    *o |= u8::from((n > 0) & !f & !blocked_now) << r;
                 }
             }
             for (j, u) in unsure.iter().enumerate() {
@@ -981,13 +989,14 @@ impl<'e> Plan<'e> {
         undecided
     }
 
-    fn run_range(&self, bound: &Bound<'_>, lo: usize, out: &mut [u8], flags: &[(u32, u64, bool)], pending: &[u32]) {
+    /// The evaluation on whole words, for the people of `data` (indices in `flags` and
+    /// `pending` are positions in it).
+    fn run_range(&self, data: &Gathered<'_>, out: &mut [u8], flags: &[(u32, u64, bool)], pending: &[u32]) {
         const BLOCK: usize = 1024;
         let b = self.bit;
         let year_bit = 1u64 << b;
         let before = if b >= 63 { 0 } else { u64::MAX << (b + 1) };
         let up_to_year = from_bit(b);
-        let panel = bound.panel;
         let mut smask0 = [0u64; BLOCK];
         let mut blocked = [false; BLOCK];
         let mut smask = [0u64; BLOCK];
@@ -998,9 +1007,8 @@ impl<'e> Plan<'e> {
         let mut base = 0;
         while base < out.len() {
             let len = BLOCK.min(out.len() - base);
-            let g = lo + base; // first person of the block
-            let full = self.full(bound);
-            let col = |c: usize| &full[c].words()[g..g + len];
+            let g = base; // first person of the block
+            let col = |c: usize| &data.cols[c][g..g + len];
             // Where counting starts (law G5, G6) and who is blocked.
             let smask0 = &mut smask0[..len];
             smask0.fill(u64::MAX);
@@ -1134,7 +1142,7 @@ impl<'e> Plan<'e> {
                                 }
                             }
                             Some(cut) => {
-                                let rec = &panel.recruited[g..g + len];
+                                let rec = &data.recruited[g..g + len];
                                 for j in 0..len {
                                     if rec[j] != NO_DATE {
                                         fail[j] |= rec[j] > *cut;
@@ -1154,23 +1162,6 @@ impl<'e> Plan<'e> {
                 }
             }
             base += len;
-        }
-    }
-}
-
-/// A column of year words as a plan reads it: one word per person.
-#[derive(Debug)]
-pub enum Col<'p> {
-    Borrowed(&'p [u64]),
-    Owned(Vec<u64>),
-}
-
-impl Col<'_> {
-    #[inline]
-    fn words(&self) -> &[u64] {
-        match self {
-            Col::Borrowed(s) => s,
-            Col::Owned(v) => v,
         }
     }
 }
@@ -1209,8 +1200,12 @@ pub struct Bound<'p> {
     /// The plan's columns seen from the year considered: bit `k` is `k` years before it, for
     /// `k < 15`; bit 15 is set when any earlier year is (see [`SHORT_TOP`]).
     short: Vec<Vec<u16>>,
-    /// The whole words, made only for people whose answer reaches further back.
-    full: std::sync::OnceLock<Vec<Col<'p>>>,
+}
+
+/// The whole words of some people (see [`Plan::gather`]) and their recruitment dates.
+struct Gathered<'a> {
+    cols: &'a [Vec<u64>],
+    recruited: &'a [i32],
 }
 
 /// The bit of a short word that stands for every year 15 or more years before the one considered.

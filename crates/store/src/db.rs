@@ -49,6 +49,9 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// SQLite's page cache per connection, in KiB (grown only as used).
+pub const SQLITE_CACHE_KB: u64 = 256 * 1024;
+
 impl Db {
     /// Opens the database named by `url`. A SQLite file (and its folder) is created when
     /// missing; SQLite runs in WAL mode with foreign keys on.
@@ -77,7 +80,7 @@ impl Db {
             .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]))
             // SQLite's default page cache is 2 MB; the registry's indexes outgrow it at a few
             // hundred thousand people, and every insert then reads pages back from the OS.
-            .map_sqlx_sqlite_opts(|o| o.pragma("cache_size", "-262144"));
+            .map_sqlx_sqlite_opts(|o| o.pragma("cache_size", format!("-{SQLITE_CACHE_KB}")));
         let conn = Database::connect(opts)
             .await
             .map_err(|e| StoreError::Other(format!("không kết nối được cơ sở dữ liệu {}: {e}", redact(&url))))?;

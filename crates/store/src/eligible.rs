@@ -4,10 +4,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use sea_orm::FromQueryResult;
 use tdkt_rules::Engine;
 use tdkt_rules::bulk::{BulkRow, Plan};
-use tdkt_rules::history::{Subject, SubjectKind};
+use tdkt_rules::history::{AwardKind, Subject, SubjectKind};
 
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
@@ -164,23 +163,27 @@ pub async fn bk_tinh_sql_count(db: &Db, year: i32) -> StoreResult<u64> {
     .await
 }
 
-#[derive(FromQueryResult)]
-struct UnitCount {
-    unit_id: i64,
-    n: i64,
-}
-
-/// How many people of each unit hold `code` (not revoked) for `year`: the base of a quota.
-pub async fn holders_by_unit(db: &Db, code: &str, year: i32) -> StoreResult<std::collections::HashMap<i64, u64>> {
-    Ok(UnitCount::find_by_statement(crate::db::stmt(
-        db.backend(),
-        "SELECT p.unit_id AS unit_id, COUNT(DISTINCT a.person_id) AS n FROM award a JOIN person p ON p.id = a.person_id \
-         WHERE a.award_code = ? AND a.year = ? AND a.revoked_on IS NULL GROUP BY p.unit_id",
-        vec![code.into(), year.into()],
-    ))
-    .all(&db.conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.unit_id, r.n.max(0) as u64))
-    .collect())
+/// How many people of each unit hold `code` (any kind, not revoked) for `year`: the base of a
+/// quota. Read from the panel, like the bulk run it goes with.
+pub async fn holders_by_unit(
+    db: &Db,
+    catalogue: &tdkt_rules::Catalogue,
+    code: &str,
+    year: i32,
+) -> StoreResult<std::collections::HashMap<i64, u64>> {
+    let mut by_unit = std::collections::HashMap::new();
+    let Some(b) = tdkt_rules::bulk::bit(year) else { return Ok(by_unit) };
+    let code = catalogue.canonical(code).unwrap_or(code);
+    crate::panel::refresh(db, catalogue, &mut |_, _| {}).await?;
+    let columns: Vec<String> = AwardKind::ALL.iter().map(|k| tdkt_rules::bulk::award_column(code, *k)).collect();
+    let mut read = columns.clone();
+    read.extend(["id".to_string(), "unit".to_string()]);
+    let panel = crate::panel::load(db, &read).await?;
+    let masks: Vec<&Vec<u64>> = columns.iter().filter_map(|c| panel.masks.get(c)).collect();
+    for (i, unit) in panel.units.iter().enumerate() {
+        if masks.iter().any(|m| m.get(i).is_some_and(|w| w >> b & 1 == 1)) {
+            *by_unit.entry(*unit).or_insert(0) += 1;
+        }
+    }
+    Ok(by_unit)
 }

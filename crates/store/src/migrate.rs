@@ -40,6 +40,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_panel_built.sql"),
         postgres: include_str!("../migrations/postgres/0004_panel_built.sql"),
     },
+    Migration {
+        version: 5,
+        name: "registry_indexes",
+        sqlite: include_str!("../migrations/sqlite/0005_registry_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0005_registry_indexes.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

@@ -239,63 +239,183 @@ fn award_values(a: &NewAward, catalogue: &Catalogue, now: &str) -> StoreResult<V
 const AWARD_INSERT: &str =
     "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id, created_at) VALUES ";
 
-/// Rows per statement of the batch inserts, which write numbers and codes as SQL literals (no
-/// text typed by a user goes this way: codes come from the catalogue and the kinds' enums).
-const LITERAL_ROWS: usize = 4000;
+/// Rows per statement of the batch inserts on SQLite (with at most 8 values a row, well under its
+/// limit on bound values).
+const BATCH_ROWS: usize = 1000;
+/// Rows per statement of the batch inserts on PostgreSQL (one JSON value each).
+const PG_BATCH_ROWS: usize = 20_000;
 
-fn push_opt(sql: &mut String, v: Option<i64>) {
-    use std::fmt::Write;
-    match v {
-        Some(v) => {
-            let _ = write!(sql, "{v}");
+/// Inserts rows of `types.len()` values each (`values` holds them one row after another; `types`
+/// are their SQL types). On SQLite, multi-row `VALUES` statements of bound values: every full
+/// batch has the same text, so each connection prepares it once and a batch only binds values.
+/// On PostgreSQL, whose planner would plan each such statement again, one `jsonb` array of rows
+/// per statement. `fixed` is SQL for the columns that follow the bound ones, the same in every
+/// row (literals the caller has checked), or empty.
+async fn insert_values(
+    w: &mut WriteTx,
+    insert: &str,
+    types: &[&str],
+    fixed: &str,
+    values: Vec<Value>,
+) -> StoreResult<u64> {
+    let cols = types.len().max(1);
+    let rows_total = values.len() / cols;
+    let mut n = 0;
+    if w.backend() == sea_orm::DbBackend::Postgres {
+        let mut select: Vec<String> =
+            types.iter().enumerate().map(|(k, t)| format!("CAST(value->>{k} AS {t})")).collect();
+        if !fixed.is_empty() {
+            select.push(fixed.to_string());
         }
-        None => sql.push_str("NULL"),
+        let sql = format!("{insert} SELECT {} FROM jsonb_array_elements(CAST(? AS jsonb))", select.join(", "));
+        for chunk in values.chunks(PG_BATCH_ROWS * cols) {
+            let rows: Vec<serde_json::Value> =
+                chunk.chunks(cols).map(|row| row.iter().map(json_of).collect::<serde_json::Value>()).collect();
+            n += w.exec(&sql, vec![serde_json::Value::Array(rows).to_string().into()]).await?;
+        }
+        return Ok(n);
+    }
+    let mut row = vec!["?"; cols].join(", ");
+    if !fixed.is_empty() {
+        row = format!("{row}, {fixed}");
+    }
+    let row = format!("({row})");
+    let sql_for = |rows: usize| format!("{insert} VALUES {}", vec![row.as_str(); rows].join(", "));
+    let full = sql_for(BATCH_ROWS);
+    let mut values = values.into_iter();
+    let mut left = rows_total;
+    while left > 0 {
+        let rows = left.min(BATCH_ROWS);
+        let batch: Vec<Value> = values.by_ref().take(rows * cols).collect();
+        n += if rows == BATCH_ROWS { w.exec(&full, batch).await? } else { w.exec(&sql_for(rows), batch).await? };
+        left -= rows;
+    }
+    Ok(n)
+}
+
+/// A bound value as JSON, for [`insert_values`] on PostgreSQL.
+fn json_of(v: &Value) -> serde_json::Value {
+    match v {
+        Value::BigInt(Some(x)) => (*x).into(),
+        Value::Int(Some(x)) => (*x).into(),
+        Value::String(Some(x)) => x.as_str().into(),
+        _ => serde_json::Value::Null,
     }
 }
 
-/// A catalogue code or an enum code as a literal: only `[A-Za-z0-9_]` is ever written.
-fn push_code(sql: &mut String, code: &str) -> StoreResult<()> {
-    if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(StoreError::invalid("award_code", format!("mã “{code}” không hợp lệ")));
-    }
-    sql.push('\'');
-    sql.push_str(code);
-    sql.push('\'');
-    Ok(())
+/// The secondary indexes of a registry table, set aside for a load that adds more rows than the
+/// table holds: dropped inside the loading transaction and made again from the loaded table
+/// before it commits (one sort per index instead of one B-tree descent per row and index). The
+/// unique ones still refuse a duplicate when they are made again, which fails the load as a
+/// whole. Constraint indexes stay.
+#[derive(Debug)]
+pub struct SetAside {
+    indexes: Vec<(String, String)>,
 }
 
-/// Records awards in statements of a few thousand rows, with one audit entry for the batch.
+#[derive(FromQueryResult)]
+struct IndexDef {
+    name: String,
+    def: String,
+}
+
+/// SQLite's page cache during a load that set indexes aside, in KiB (grown only as used, and
+/// given back when the load ends).
+const LOAD_CACHE_KB: u64 = 2 * 1024 * 1024;
+
+/// Tables whose indexes a load may set aside.
+const LOAD_TABLES: [&str; 3] = ["award", "rating", "initiative"];
+
+impl SetAside {
+    /// Sets aside the indexes of `table` when `rows` (the rows about to be loaded) outnumber the
+    /// rows already in it; otherwise does nothing.
+    pub async fn when_larger(w: &mut WriteTx, table: &str, rows: u64) -> StoreResult<SetAside> {
+        if !LOAD_TABLES.contains(&table) {
+            return Err(StoreError::Other(format!("bảng {table} không nạp hàng loạt được")));
+        }
+        let have = crate::org::count(&w.tx, &format!("SELECT COUNT(*) AS n FROM {table}"), vec![]).await?;
+        if rows <= have {
+            return Ok(SetAside { indexes: vec![] });
+        }
+        let sql = if w.backend() == sea_orm::DbBackend::Postgres {
+            "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? \
+             AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = CAST(? AS regclass)) ORDER BY indexname"
+        } else {
+            "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL \
+             AND ? <> '' ORDER BY name"
+        };
+        let indexes: Vec<(String, String)> =
+            IndexDef::find_by_statement(stmt(w.backend(), sql, vec![table.into(), table.into()]))
+                .all(&w.tx)
+                .await?
+                .into_iter()
+                .map(|i| (i.name, i.def))
+                .collect();
+        for (name, _) in &indexes {
+            w.exec(&format!("DROP INDEX {name}"), vec![]).await?;
+        }
+        if w.backend() == sea_orm::DbBackend::Sqlite {
+            // The sorts that make the indexes again run in the page cache's memory; the operating
+            // system's file cache cannot be counted on to hold a database of several GB.
+            w.exec(&format!("PRAGMA cache_size = -{LOAD_CACHE_KB}"), vec![]).await?;
+            // Index sorts may use a second thread.
+            w.exec("PRAGMA threads = 2", vec![]).await?;
+        }
+        Ok(SetAside { indexes })
+    }
+
+    /// Makes the indexes again (a duplicate that a unique index refuses fails the whole load).
+    pub async fn restore(self, w: &mut WriteTx) -> StoreResult<()> {
+        let set_aside = !self.indexes.is_empty();
+        for (name, def) in self.indexes {
+            w.exec(&def, vec![]).await.map_err(|e| {
+                StoreError::Other(format!("không tạo lại được chỉ mục {name} (dữ liệu trùng lặp?): {e}"))
+            })?;
+        }
+        if w.backend() == sea_orm::DbBackend::Sqlite && set_aside {
+            w.exec(&format!("PRAGMA cache_size = -{}", crate::db::SQLITE_CACHE_KB), vec![]).await?;
+            w.exec("PRAGMA threads = 0", vec![]).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Records awards in batches, with one audit entry for the call.
 pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAward], why: &str) -> StoreResult<u64> {
-    use std::fmt::Write;
     let now = now_text();
     if !now.bytes().all(|b| b.is_ascii_alphanumeric() || b"-:.+".contains(&b)) {
         return Err(StoreError::Other(format!("giờ hệ thống lạ: {now}")));
     }
-    let mut n = 0;
-    for chunk in rows.chunks(LITERAL_ROWS) {
-        let mut sql = String::with_capacity(AWARD_INSERT.len() + chunk.len() * 80);
-        sql.push_str(AWARD_INSERT);
-        for (i, a) in chunk.iter().enumerate() {
-            let code = catalogue
-                .canonical(&a.code)
-                .ok_or_else(|| StoreError::invalid("award_code", format!("không có mã khen thưởng “{}”", a.code)))?;
-            let (p, u) = a.holder.ids();
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            push_opt(&mut sql, p);
-            sql.push_str(", ");
-            push_opt(&mut sql, u);
-            sql.push_str(", ");
-            push_code(&mut sql, code)?;
-            let _ = write!(sql, ", {}, ", a.year);
-            push_opt(&mut sql, a.period_from.map(i64::from));
-            sql.push_str(", ");
-            push_code(&mut sql, a.kind.code())?;
-            sql.push_str(", ");
-            push_opt(&mut sql, a.decision_id);
-            let _ = write!(sql, ", '{now}')");
+    // Most rows of a large load are a person's award with no period and no decision: those bind
+    // four values instead of eight (the time of the load is written once in the statement).
+    let (mut plain, mut full) = (Vec::new(), Vec::new());
+    for a in rows {
+        let code = catalogue
+            .canonical(&a.code)
+            .ok_or_else(|| StoreError::invalid("award_code", format!("không có mã khen thưởng “{}”", a.code)))?;
+        match (a.holder, a.period_from, a.decision_id) {
+            (Holder::Person(p), None, None) => {
+                plain.extend([Value::from(p), code.into(), a.year.into(), a.kind.code().into()]);
+            }
+            _ => full.extend(award_values(a, catalogue, &now)?),
         }
-        n += w.exec(&sql, vec![]).await?;
     }
+    let mut n = insert_values(
+        w,
+        "INSERT INTO award (person_id, award_code, year, kind, created_at, unit_id)",
+        &["BIGINT", "TEXT", "INTEGER", "TEXT"],
+        &format!("'{now}', NULL"),
+        plain,
+    )
+    .await?;
+    n += insert_values(
+        w,
+        "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id, created_at)",
+        &["BIGINT", "BIGINT", "TEXT", "INTEGER", "INTEGER", "TEXT", "BIGINT", "TEXT"],
+        "",
+        full,
+    )
+    .await?;
     crate::panel::mark_people(w, rows.iter().filter_map(|a| a.holder.ids().0)).await?;
     if n > 0 {
         w.record("award.import", "award", None, None, serde_json::json!({"rows": n, "source": why})).await?;
@@ -340,16 +460,13 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
 
 /// Ratings of many people at once (new rows only), in statements of a few thousand rows.
 pub async fn insert_person_ratings(w: &mut WriteTx, rows: &[(i64, i32, Rating)], why: &str) -> StoreResult<u64> {
-    use std::fmt::Write;
-    let mut n = 0;
-    for chunk in rows.chunks(LITERAL_ROWS) {
-        let mut sql = String::with_capacity(60 + chunk.len() * 28);
-        sql.push_str("INSERT INTO rating (person_id, year, rating) VALUES ");
-        for (i, (p, y, r)) in chunk.iter().enumerate() {
-            let _ = write!(sql, "{}({p}, {y}, '{}')", if i == 0 { "" } else { ", " }, r.code());
-        }
-        n += w.exec(&sql, vec![]).await?;
+    let mut values = Vec::with_capacity(rows.len() * 3);
+    for (p, y, r) in rows {
+        values.extend([Value::from(*p), Value::from(*y), Value::from(r.code())]);
     }
+    let n =
+        insert_values(w, "INSERT INTO rating (person_id, year, rating)", &["BIGINT", "INTEGER", "TEXT"], "", values)
+            .await?;
     crate::panel::mark_people(w, rows.iter().map(|r| r.0)).await?;
     if n > 0 {
         w.record("rating.import", "rating", None, None, serde_json::json!({"rows": n, "source": why})).await?;
@@ -369,24 +486,25 @@ pub struct NewInitiative {
 }
 
 pub async fn insert_initiatives(w: &mut WriteTx, rows: &[NewInitiative], why: &str) -> StoreResult<u64> {
-    let mut n = 0;
-    for chunk in rows.chunks(500) {
-        let mut sql =
-            String::from("INSERT INTO initiative (person_id, title, year, level, kind, recognised_by) VALUES ");
-        let mut vals: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
-        for (i, x) in chunk.iter().enumerate() {
-            sql.push_str(if i == 0 { "(?, ?, ?, ?, ?, ?)" } else { ", (?, ?, ?, ?, ?, ?)" });
-            vals.extend([
-                x.person_id.into(),
-                tdkt_domain::text::clean(&x.title).into(),
-                x.year.into(),
-                x.level.code().into(),
-                x.kind.code().into(),
-                tdkt_domain::text::clean(&x.recognised_by).into(),
-            ]);
-        }
-        n += w.exec(&sql, vals).await?;
+    let mut values = Vec::with_capacity(rows.len() * 6);
+    for x in rows {
+        values.extend([
+            Value::from(x.person_id),
+            tdkt_domain::text::clean(&x.title).into(),
+            x.year.into(),
+            x.level.code().into(),
+            x.kind.code().into(),
+            tdkt_domain::text::clean(&x.recognised_by).into(),
+        ]);
     }
+    let n = insert_values(
+        w,
+        "INSERT INTO initiative (person_id, title, year, level, kind, recognised_by)",
+        &["BIGINT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT"],
+        "",
+        values,
+    )
+    .await?;
     crate::panel::mark_people(w, rows.iter().map(|x| x.person_id)).await?;
     if n > 0 {
         w.record("initiative.import", "initiative", None, None, serde_json::json!({"rows": n, "source": why})).await?;

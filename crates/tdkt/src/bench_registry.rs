@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -12,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tdkt_rules::history::{AwardKind, Level, Rating, WorkKind};
 use tdkt_rules::{Catalogue, Engine};
 use tdkt_store::registry::{self, Holder, NewAward, NewInitiative};
-use tdkt_store::{Actor, Db, org};
+use tdkt_store::{Actor, Db, WriteTx, org};
 
 const FIRST: i32 = 2006;
 const LAST: i32 = 2025;
@@ -100,13 +101,14 @@ async fn load(db: &Db, catalogue: &Catalogue, people: usize, csv_dir: Option<&Pa
     // The validated import.
     let t0 = Instant::now();
     let t = Instant::now();
-    let n = import_ratings(db, &dir.join("ratings.csv"), &ids, nr).await?;
+    let ids = Arc::new(ids);
+    let n = import_ratings(db, &dir.join("ratings.csv"), ids.clone(), nr).await?;
     println!("nhập đánh giá: {n} dòng trong {:.1} s", secs(t));
     let t = Instant::now();
-    let n = import_awards(db, catalogue, &dir.join("awards.csv"), &ids, na).await?;
+    let n = import_awards(db, catalogue, &dir.join("awards.csv"), ids.clone(), na).await?;
     println!("nhập khen thưởng: {n} dòng trong {:.1} s", secs(t));
     let t = Instant::now();
-    let n = import_initiatives(db, &dir.join("initiatives.csv"), &ids, ni).await?;
+    let n = import_initiatives(db, &dir.join("initiatives.csv"), ids, ni).await?;
     println!("nhập sáng kiến: {n} dòng trong {:.1} s", secs(t));
     let import = secs(t0);
     let t = Instant::now();
@@ -169,13 +171,6 @@ fn row_error(file: &Path, line: u64, message: String) -> anyhow::Error {
     anyhow::anyhow!("{}, dòng {line}: {message}", file.display())
 }
 
-fn reader(file: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(file)
-        .with_context(|| format!("không đọc được {}", file.display()))
-}
-
 fn person(ids: &[i64], file: &Path, line: u64, v: &str) -> anyhow::Result<i64> {
     let id: i64 = v.trim().parse().map_err(|_| row_error(file, line, format!("mã người “{v}” không phải số")))?;
     ids.binary_search(&id).map_err(|_| row_error(file, line, format!("không có người mã {id}")))?;
@@ -190,104 +185,147 @@ fn year(file: &Path, line: u64, v: &str) -> anyhow::Result<i32> {
         .ok_or_else(|| row_error(file, line, format!("năm “{v}” không hợp lệ")))
 }
 
-async fn import_ratings(db: &Db, file: &Path, ids: &[i64], total: u64) -> anyhow::Result<u64> {
-    let mut rd = reader(file)?;
-    let pb = bar(total, "đánh giá");
-    let mut w = db.write(&Actor::system("tdkt bench import")).await?;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut n = 0;
-    for (k, rec) in rd.records().enumerate() {
-        let line = k as u64 + 2;
-        let rec = rec.map_err(|e| row_error(file, line, e.to_string()))?;
-        let p = person(ids, file, line, rec.get(0).unwrap_or_default())?;
-        let y = year(file, line, rec.get(1).unwrap_or_default())?;
-        let v = rec.get(2).unwrap_or_default();
-        let r = Rating::parse(v).ok_or_else(|| row_error(file, line, format!("mức đánh giá “{v}” không hợp lệ")))?;
-        batch.push((p, y, r));
-        if batch.len() == BATCH {
-            n += registry::insert_person_ratings(&mut w, &batch, "tdkt bench import").await?;
-            pb.set_position(n);
-            batch.clear();
+/// Reads and checks the rows of `file` on a thread of their own and hands them over in batches,
+/// so that the next batch is parsed while the database writes the last one. The first bad row
+/// ends the stream with its error.
+fn rows<T: Send + 'static>(
+    file: &Path,
+    parse: impl Fn(&csv::StringRecord, &Path, u64) -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<tokio::sync::mpsc::Receiver<anyhow::Result<Vec<T>>>> {
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(file)
+        .with_context(|| format!("không đọc được {}", file.display()))?;
+    let file = file.to_path_buf();
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut rec = csv::StringRecord::new();
+        let mut line = 1;
+        loop {
+            line += 1;
+            let row = match rd.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => parse(&rec, &file, line),
+                Err(e) => Err(row_error(&file, line, e.to_string())),
+            };
+            match row {
+                Ok(r) => batch.push(r),
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            }
+            if batch.len() == BATCH
+                && tx.blocking_send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err()
+            {
+                return;
+            }
         }
+        let _ = tx.blocking_send(Ok(batch));
+    });
+    Ok(rx)
+}
+
+/// Writes the batches of `rx` into `table` in one transaction with `insert`, showing progress.
+/// A load larger than the table sets its indexes aside and makes them again at the end.
+async fn import<T>(
+    db: &Db,
+    table: &str,
+    label: &str,
+    total: u64,
+    mut rx: tokio::sync::mpsc::Receiver<anyhow::Result<Vec<T>>>,
+    insert: impl AsyncFn(&mut WriteTx, &[T]) -> tdkt_store::StoreResult<u64>,
+) -> anyhow::Result<u64> {
+    let pb = bar(total, label);
+    let mut w = db.write(&Actor::system("tdkt bench import")).await?;
+    let aside = registry::SetAside::when_larger(&mut w, table, total).await?;
+    let t = Instant::now();
+    let mut n = 0;
+    while let Some(batch) = rx.recv().await {
+        n += insert(&mut w, &batch?).await?;
+        pb.set_position(n);
     }
-    n += registry::insert_person_ratings(&mut w, &batch, "tdkt bench import").await?;
+    let rows = secs(t);
+    pb.set_message(format!("{label}: tạo chỉ mục"));
+    let t = Instant::now();
+    aside.restore(&mut w).await?;
+    let index = secs(t);
+    let t = Instant::now();
     w.commit().await?;
     pb.finish_and_clear();
+    println!("  {label}: ghi dòng {rows:.1} s, tạo lại chỉ mục {index:.1} s, commit {:.1} s", secs(t));
     Ok(n)
 }
 
-async fn import_awards(db: &Db, catalogue: &Catalogue, file: &Path, ids: &[i64], total: u64) -> anyhow::Result<u64> {
-    let mut rd = reader(file)?;
-    let pb = bar(total, "khen thưởng");
-    let mut w = db.write(&Actor::system("tdkt bench import")).await?;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut n = 0;
-    for (k, rec) in rd.records().enumerate() {
-        let line = k as u64 + 2;
-        let rec = rec.map_err(|e| row_error(file, line, e.to_string()))?;
-        let p = person(ids, file, line, rec.get(0).unwrap_or_default())?;
+async fn import_ratings(db: &Db, file: &Path, ids: Arc<Vec<i64>>, total: u64) -> anyhow::Result<u64> {
+    let rx = rows(file, move |rec, file, line| {
+        let p = person(&ids, file, line, rec.get(0).unwrap_or_default())?;
+        let y = year(file, line, rec.get(1).unwrap_or_default())?;
+        let v = rec.get(2).unwrap_or_default();
+        let r = Rating::parse(v).ok_or_else(|| row_error(file, line, format!("mức đánh giá “{v}” không hợp lệ")))?;
+        Ok((p, y, r))
+    })?;
+    import(db, "rating", "đánh giá", total, rx, async |w, b| {
+        registry::insert_person_ratings(w, b, "tdkt bench import").await
+    })
+    .await
+}
+
+async fn import_awards(
+    db: &Db,
+    catalogue: &Catalogue,
+    file: &Path,
+    ids: Arc<Vec<i64>>,
+    total: u64,
+) -> anyhow::Result<u64> {
+    let codes = catalogue.clone();
+    let rx = rows(file, move |rec, file, line| {
+        let p = person(&ids, file, line, rec.get(0).unwrap_or_default())?;
         let code = rec.get(1).unwrap_or_default();
-        let code = catalogue
-            .canonical(code)
-            .ok_or_else(|| row_error(file, line, format!("không có mã khen thưởng “{code}”")))?;
+        let code =
+            codes.canonical(code).ok_or_else(|| row_error(file, line, format!("không có mã khen thưởng “{code}”")))?;
         let y = year(file, line, rec.get(2).unwrap_or_default())?;
         let v = rec.get(3).unwrap_or_default();
         let kind =
             AwardKind::parse(v).ok_or_else(|| row_error(file, line, format!("loại khen thưởng “{v}” không hợp lệ")))?;
-        batch.push(NewAward {
+        Ok(NewAward {
             holder: Holder::Person(p),
             code: code.to_string(),
             year: y,
             period_from: None,
             kind,
             decision_id: None,
-        });
-        if batch.len() == BATCH {
-            n += registry::insert_awards(&mut w, catalogue, &batch, "tdkt bench import").await?;
-            pb.set_position(n);
-            batch.clear();
-        }
-    }
-    n += registry::insert_awards(&mut w, catalogue, &batch, "tdkt bench import").await?;
-    w.commit().await?;
-    pb.finish_and_clear();
-    Ok(n)
+        })
+    })?;
+    import(db, "award", "khen thưởng", total, rx, async |w, b| {
+        registry::insert_awards(w, catalogue, b, "tdkt bench import").await
+    })
+    .await
 }
 
-async fn import_initiatives(db: &Db, file: &Path, ids: &[i64], total: u64) -> anyhow::Result<u64> {
-    let mut rd = reader(file)?;
-    let pb = bar(total, "sáng kiến");
-    let mut w = db.write(&Actor::system("tdkt bench import")).await?;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut n = 0;
-    for (k, rec) in rd.records().enumerate() {
-        let line = k as u64 + 2;
-        let rec = rec.map_err(|e| row_error(file, line, e.to_string()))?;
-        let p = person(ids, file, line, rec.get(0).unwrap_or_default())?;
+async fn import_initiatives(db: &Db, file: &Path, ids: Arc<Vec<i64>>, total: u64) -> anyhow::Result<u64> {
+    let rx = rows(file, move |rec, file, line| {
+        let p = person(&ids, file, line, rec.get(0).unwrap_or_default())?;
         let y = year(file, line, rec.get(1).unwrap_or_default())?;
         let v = rec.get(2).unwrap_or_default();
         let level =
             Level::parse(v).ok_or_else(|| row_error(file, line, format!("cấp công nhận “{v}” không hợp lệ")))?;
         let v = rec.get(3).unwrap_or_default();
         let kind = WorkKind::parse(v).ok_or_else(|| row_error(file, line, format!("loại “{v}” không hợp lệ")))?;
-        batch.push(NewInitiative {
+        Ok(NewInitiative {
             person_id: p,
             title: rec.get(4).unwrap_or_default().to_string(),
             year: y,
             level,
             kind,
             recognised_by: String::new(),
-        });
-        if batch.len() == BATCH {
-            n += registry::insert_initiatives(&mut w, &batch, "tdkt bench import").await?;
-            pb.set_position(n);
-            batch.clear();
-        }
-    }
-    n += registry::insert_initiatives(&mut w, &batch, "tdkt bench import").await?;
-    w.commit().await?;
-    pb.finish_and_clear();
-    Ok(n)
+        })
+    })?;
+    import(db, "initiative", "sáng kiến", total, rx, async |w, b| {
+        registry::insert_initiatives(w, b, "tdkt bench import").await
+    })
+    .await
 }
 
 async fn timed_runs(db: &Db, engine: &Engine, award: &str, year: i32, runs: usize) -> anyhow::Result<()> {

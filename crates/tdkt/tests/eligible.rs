@@ -82,6 +82,23 @@ async fn bulk_equals_the_engine_person_by_person_and_follows_writes() {
         let row = after.rows.iter().find(|r| r.id == who).unwrap();
         assert!(row.held && row.routes == 0, "{b}: now held, so no longer eligible (G1)");
         assert_eq!(tdkt_store::panel::stale_count(db).await.unwrap(), 0);
+        // Quota bases from the panel: the same counts as the registry's rows say, revoked ones left out.
+        let sql_holders = async |code: &str, year: i32| -> std::collections::HashMap<i64, u64> {
+            use sea_orm::{ConnectionTrait, Statement};
+            let sql = format!(
+                "SELECT p.unit_id AS u, COUNT(DISTINCT a.person_id) AS n FROM award a JOIN person p ON p.id = a.person_id \
+                 WHERE a.award_code = '{code}' AND a.year = {year} AND a.revoked_on IS NULL GROUP BY p.unit_id"
+            );
+            let rows = db.conn.query_all_raw(Statement::from_string(db.backend(), sql)).await.unwrap();
+            rows.iter()
+                .map(|r| (r.try_get::<i64>("", "u").unwrap(), r.try_get::<i64>("", "n").unwrap() as u64))
+                .collect()
+        };
+        for (code, year) in [("LDTT", 2025), ("CSTD_CS", 2024), ("BK_TINH", 2025)] {
+            let panel = tdkt_store::eligible::holders_by_unit(db, &engine.catalogue, code, year).await.unwrap();
+            assert_eq!(panel, sql_holders(code, year).await, "{b}: holders of {code} {year}");
+            assert!(!panel.is_empty(), "{b}: someone holds {code} {year}");
+        }
         // An open complaint blocks them for 2026 as well (G4).
         let mut w = db.write(&Actor::system("test")).await.unwrap();
         registry::add_pending(

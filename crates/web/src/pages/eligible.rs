@@ -152,7 +152,9 @@ pub async fn report(state: &AppState, ctx: &Ctx, q: &EligibleQuery, permission: 
         .collect();
     let quota = engine.rule_set_on(run.on).and_then(|s| s.quota(&run.award)).cloned();
     let base = match &quota {
-        Some(q) => Some(tdkt_store::eligible::holders_by_unit(&state.db, &q.base_award, year).await?),
+        Some(q) => {
+            Some(tdkt_store::eligible::holders_by_unit(&state.db, &engine.catalogue, &q.base_award, year).await?)
+        }
         None => None,
     };
     let ratio = quota.as_ref().and_then(|q| engine.params.value(&q.param, run.on));
