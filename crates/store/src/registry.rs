@@ -354,12 +354,18 @@ impl SetAside {
         for (name, _) in &indexes {
             w.exec(&format!("DROP INDEX {name}"), vec![]).await?;
         }
+        if indexes.is_empty() {
+            return Ok(SetAside { indexes });
+        }
         if w.backend() == sea_orm::DbBackend::Sqlite {
             // The sorts that make the indexes again run in the page cache's memory; the operating
             // system's file cache cannot be counted on to hold a database of several GB.
             w.exec(&format!("PRAGMA cache_size = -{LOAD_CACHE_KB}"), vec![]).await?;
             // Index sorts may use a second thread.
             w.exec("PRAGMA threads = 2", vec![]).await?;
+        } else {
+            // Memory for the sorts of this transaction's index builds only.
+            w.exec(&format!("SET LOCAL maintenance_work_mem = '{}kB'", LOAD_CACHE_KB / 2), vec![]).await?;
         }
         Ok(SetAside { indexes })
     }
@@ -367,16 +373,19 @@ impl SetAside {
     /// Makes the indexes again (a duplicate that a unique index refuses fails the whole load).
     pub async fn restore(self, w: &mut WriteTx) -> StoreResult<()> {
         let set_aside = !self.indexes.is_empty();
+        let mut made = Ok(());
         for (name, def) in self.indexes {
-            w.exec(&def, vec![]).await.map_err(|e| {
-                StoreError::Other(format!("không tạo lại được chỉ mục {name} (dữ liệu trùng lặp?): {e}"))
-            })?;
+            if let Err(e) = w.exec(&def, vec![]).await {
+                made = Err(StoreError::Other(format!("không tạo lại được chỉ mục {name} (dữ liệu trùng lặp?): {e}")));
+                break;
+            }
         }
-        if w.backend() == sea_orm::DbBackend::Sqlite && set_aside {
+        if set_aside && w.backend() == sea_orm::DbBackend::Sqlite {
+            // The connection goes back to the pool: its usual cache, whether the load stands or not.
             w.exec(&format!("PRAGMA cache_size = -{}", crate::db::SQLITE_CACHE_KB), vec![]).await?;
             w.exec("PRAGMA threads = 0", vec![]).await?;
         }
-        Ok(())
+        made
     }
 }
 

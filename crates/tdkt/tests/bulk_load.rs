@@ -1,0 +1,106 @@
+//! Bulk loads on both databases: a load larger than the table sets the table's secondary indexes
+//! aside and makes them again before commit; a duplicate regular award inside such a load is
+//! refused when the unique index is made again, and then nothing of the load is written and every
+//! index is still there.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{TestApp, backends};
+use sea_orm::{ConnectionTrait, Statement};
+use tdkt_rules::Engine;
+use tdkt_rules::history::AwardKind;
+use tdkt_store::registry::{self, Holder, NewAward, SetAside};
+use tdkt_store::{Actor, Db};
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    let row = db.conn.query_one_raw(Statement::from_string(db.backend(), sql.to_string())).await.unwrap().unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+async fn award_indexes(db: &Db) -> Vec<String> {
+    let sql = if db.is_sqlite() {
+        "SELECT name AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'award' ORDER BY name"
+    } else {
+        "SELECT indexname AS n FROM pg_indexes WHERE tablename = 'award' ORDER BY indexname"
+    };
+    let rows = db.conn.query_all_raw(Statement::from_string(db.backend(), sql.to_string())).await.unwrap();
+    rows.iter().map(|r| r.try_get::<String>("", "n").unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_load_larger_than_the_table_sets_its_indexes_aside_and_makes_them_again() {
+    let engine = Engine::builtin().unwrap();
+    for b in backends() {
+        let app = TestApp::demo(b, 40).await;
+        let db = &app.tdb.db;
+        let ids = tdkt_store::org::person_ids(&db.conn).await.unwrap();
+        let before = count(db, "SELECT COUNT(*) AS n FROM award").await;
+        let indexes = award_indexes(db).await;
+        assert!(indexes.iter().any(|i| i == "award_once_person"), "{b}: {indexes:?}");
+
+        // Ad-hoc awards may repeat: a load of more of them than the table holds.
+        let load: Vec<NewAward> = (0..before as usize + 300)
+            .map(|k| NewAward {
+                holder: Holder::Person(ids[k % ids.len()]),
+                code: "GK".into(),
+                year: 2000 + (k % 20) as i32,
+                period_from: None,
+                kind: AwardKind::DotXuat,
+                decision_id: None,
+            })
+            .collect();
+        let mut w = db.write(&Actor::system("test")).await.unwrap();
+        let aside = SetAside::when_larger(&mut w, "award", load.len() as u64).await.unwrap();
+        registry::insert_awards(&mut w, &engine.catalogue, &load, "test").await.unwrap();
+        aside.restore(&mut w).await.unwrap();
+        w.commit().await.unwrap();
+        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM award").await, before + load.len() as i64, "{b}");
+        assert_eq!(award_indexes(db).await, indexes, "{b}: every index made again");
+
+        // A smaller load leaves the indexes where they are.
+        let mut w = db.write(&Actor::system("test")).await.unwrap();
+        let aside = SetAside::when_larger(&mut w, "award", 10).await.unwrap();
+        assert_eq!(format!("{aside:?}"), "SetAside { indexes: [] }", "{b}");
+        drop(w);
+
+        // A regular award already in the registry, loaded again among many: refused as a whole.
+        let (pid, code, year) = {
+            let row = db
+                .conn
+                .query_one_raw(Statement::from_string(
+                    db.backend(),
+                    "SELECT person_id, award_code, year FROM award WHERE kind = 'cong_trang' AND person_id IS NOT NULL \
+                     AND revoked_on IS NULL ORDER BY id LIMIT 1"
+                        .to_string(),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            (
+                row.try_get::<i64>("", "person_id").unwrap(),
+                row.try_get::<String>("", "award_code").unwrap(),
+                row.try_get::<i32>("", "year").unwrap(),
+            )
+        };
+        let total = count(db, "SELECT COUNT(*) AS n FROM award").await;
+        let mut twice: Vec<NewAward> = load.iter().cycle().take(total as usize + 10).cloned().collect();
+        twice.push(NewAward {
+            holder: Holder::Person(pid),
+            code,
+            year,
+            period_from: None,
+            kind: AwardKind::CongTrang,
+            decision_id: None,
+        });
+        let mut w = db.write(&Actor::system("test")).await.unwrap();
+        let aside = SetAside::when_larger(&mut w, "award", twice.len() as u64).await.unwrap();
+        registry::insert_awards(&mut w, &engine.catalogue, &twice, "test").await.unwrap();
+        let err = aside.restore(&mut w).await.unwrap_err().to_string();
+        assert!(err.contains("award_once_person"), "{b}: {err}");
+        drop(w);
+        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM award").await, total, "{b}: nothing of the load stays");
+        assert_eq!(award_indexes(db).await, indexes, "{b}: the indexes are still there");
+    }
+}
