@@ -269,8 +269,10 @@ async fn insert_values(
         }
         let sql = format!("{insert} SELECT {} FROM jsonb_array_elements(CAST(? AS jsonb))", select.join(", "));
         for chunk in values.chunks(PG_BATCH_ROWS * cols) {
-            let rows: Vec<serde_json::Value> =
-                chunk.chunks(cols).map(|row| row.iter().map(json_of).collect::<serde_json::Value>()).collect();
+            let rows = chunk
+                .chunks(cols)
+                .map(|row| row.iter().map(json_of).collect::<StoreResult<serde_json::Value>>())
+                .collect::<StoreResult<Vec<_>>>()?;
             n += w.exec(&sql, vec![serde_json::Value::Array(rows).to_string().into()]).await?;
         }
         return Ok(n);
@@ -293,24 +295,33 @@ async fn insert_values(
     Ok(n)
 }
 
-/// A bound value as JSON, for [`insert_values`] on PostgreSQL.
-fn json_of(v: &Value) -> serde_json::Value {
-    match v {
+/// A bound value as JSON, for [`insert_values`] on PostgreSQL: the registry's batches hold only
+/// integers and text.
+fn json_of(v: &Value) -> StoreResult<serde_json::Value> {
+    Ok(match v {
         Value::BigInt(Some(x)) => (*x).into(),
         Value::Int(Some(x)) => (*x).into(),
         Value::String(Some(x)) => x.as_str().into(),
-        _ => serde_json::Value::Null,
-    }
+        Value::BigInt(None) | Value::Int(None) | Value::String(None) => serde_json::Value::Null,
+        other => return Err(StoreError::Other(format!("giá trị không ghi hàng loạt được: {other:?}"))),
+    })
 }
 
 /// The secondary indexes of a registry table, set aside for a load that adds more rows than the
 /// table holds: dropped inside the loading transaction and made again from the loaded table
 /// before it commits (one sort per index instead of one B-tree descent per row and index). The
 /// unique ones still refuse a duplicate when they are made again, which fails the load as a
-/// whole. Constraint indexes stay.
+/// whole. Constraint indexes stay. On PostgreSQL the table's foreign keys are set aside too and
+/// added again, which checks every row against its parent in one join. On PostgreSQL the dropped indexes lock the table against
+/// readers until the load commits: this is for first loads and migrations of a registry, not
+/// for an office's daily files.
 #[derive(Debug)]
 pub struct SetAside {
+    table: String,
     indexes: Vec<(String, String)>,
+    /// PostgreSQL's foreign keys of the table (name, definition): checked row by row they cost
+    /// a trigger and a locking read of the parent per row; added again, one join checks them all.
+    foreign_keys: Vec<(String, String)>,
 }
 
 #[derive(FromQueryResult)]
@@ -335,27 +346,51 @@ impl SetAside {
         }
         let have = crate::org::count(&w.tx, &format!("SELECT COUNT(*) AS n FROM {table}"), vec![]).await?;
         if rows <= have {
-            return Ok(SetAside { indexes: vec![] });
+            return Ok(SetAside { table: table.to_string(), indexes: vec![], foreign_keys: vec![] });
         }
-        let sql = if w.backend() == sea_orm::DbBackend::Postgres {
-            "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? \
-             AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = CAST(? AS regclass)) ORDER BY indexname"
+        let (sql, values) = if w.backend() == sea_orm::DbBackend::Postgres {
+            (
+                "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() \
+                 AND tablename = ? AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = CAST(? AS regclass)) \
+                 ORDER BY indexname",
+                vec![table.into(), table.into()],
+            )
         } else {
-            "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL \
-             AND ? <> '' ORDER BY name"
+            // Constraint indexes (`sqlite_autoindex_...`) have no SQL of their own.
+            (
+                "SELECT name, sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+                vec![table.into()],
+            )
         };
-        let indexes: Vec<(String, String)> =
-            IndexDef::find_by_statement(stmt(w.backend(), sql, vec![table.into(), table.into()]))
-                .all(&w.tx)
-                .await?
-                .into_iter()
-                .map(|i| (i.name, i.def))
-                .collect();
+        let indexes: Vec<(String, String)> = IndexDef::find_by_statement(stmt(w.backend(), sql, values))
+            .all(&w.tx)
+            .await?
+            .into_iter()
+            .map(|i| (i.name, i.def))
+            .collect();
         for (name, _) in &indexes {
             w.exec(&format!("DROP INDEX {name}"), vec![]).await?;
         }
+        let mut foreign_keys = Vec::new();
+        if w.backend() == sea_orm::DbBackend::Postgres {
+            foreign_keys = IndexDef::find_by_statement(stmt(
+                w.backend(),
+                "SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint \
+                 WHERE conrelid = CAST(? AS regclass) AND contype = 'f' ORDER BY conname",
+                vec![table.into()],
+            ))
+            .all(&w.tx)
+            .await?
+            .into_iter()
+            .map(|i| (i.name, i.def))
+            .collect();
+            for (name, _) in &foreign_keys {
+                w.exec(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"), vec![]).await?;
+            }
+        }
+        let table = table.to_string();
         if indexes.is_empty() {
-            return Ok(SetAside { indexes });
+            return Ok(SetAside { table, indexes, foreign_keys });
         }
         if w.backend() == sea_orm::DbBackend::Sqlite {
             // The sorts that make the indexes again run in the page cache's memory; the operating
@@ -367,7 +402,7 @@ impl SetAside {
             // Memory for the sorts of this transaction's index builds only.
             w.exec(&format!("SET LOCAL maintenance_work_mem = '{}kB'", LOAD_CACHE_KB / 2), vec![]).await?;
         }
-        Ok(SetAside { indexes })
+        Ok(SetAside { table, indexes, foreign_keys })
     }
 
     /// Makes the indexes again (a duplicate that a unique index refuses fails the whole load).
@@ -378,6 +413,15 @@ impl SetAside {
             if let Err(e) = w.exec(&def, vec![]).await {
                 made = Err(StoreError::Other(format!("không tạo lại được chỉ mục {name} (dữ liệu trùng lặp?): {e}")));
                 break;
+            }
+        }
+        if made.is_ok() {
+            for (name, def) in self.foreign_keys {
+                if let Err(e) = w.exec(&format!("ALTER TABLE {} ADD CONSTRAINT {name} {def}", self.table), vec![]).await
+                {
+                    made = Err(StoreError::Other(format!("dữ liệu nạp vào tham chiếu sai ({name}): {e}")));
+                    break;
+                }
             }
         }
         if set_aside && w.backend() == sea_orm::DbBackend::Sqlite {

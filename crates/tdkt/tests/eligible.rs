@@ -58,6 +58,13 @@ async fn bulk_equals_the_engine_person_by_person_and_follows_writes() {
             }
         }
 
+        // The benchmark's one-query version of the rule is looser (no restart after an earlier
+        // Bằng khen, no discipline cut): it finds everyone the panel finds, on both databases.
+        let run = tdkt_store::eligible::bulk(db, &engine, "BK_TINH", 2025, None, 1).await.unwrap();
+        let found = run.rows.iter().filter(|r| r.routes != 0).count() as u64;
+        let sql = tdkt_store::eligible::bk_tinh_sql_count(db, 2025).await.unwrap();
+        assert!(sql >= found && found > 0, "{b}: SQL {sql}, panel {found}");
+
         // Someone who qualifies for BK_TINH in 2025 gets it: the next run sees them as holding it.
         let run = tdkt_store::eligible::bulk(db, &engine, "BK_TINH", 2025, None, 1).await.unwrap();
         let who = run.rows.iter().find(|r| r.routes != 0 && !r.held).unwrap().id;
