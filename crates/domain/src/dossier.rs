@@ -319,6 +319,8 @@ pub struct Facts {
     pub needs_posting: bool,
     /// The award is decided above the province.
     pub decided_above: bool,
+    /// The council's vote passed at least one nominee.
+    pub council_passed: bool,
 }
 
 /// A refused transition, in words an officer understands.
@@ -334,7 +336,9 @@ fn refuse(msg: impl Into<String>) -> Result<Status, Refusal> {
 pub fn transition(status: Status, action: &Action, who: Who, facts: &Facts) -> Result<Status, Refusal> {
     use Role::{Admin, CouncilMember, DeptLeader, Officer, Signer, UnitOfficer};
     let office = matches!(who.role, Officer | DeptLeader) && who.over_unit;
-    let unit = matches!(who.role, UnitOfficer | Officer | DeptLeader) && who.over_unit;
+    // The proposing unit speaks through its own officer: the office returns or refuses, it does
+    // not submit or withdraw in the unit's name.
+    let unit = who.role == UnitOfficer && who.over_unit;
     if status.is_final() {
         return refuse(format!("Hồ sơ đã kết thúc ({}): không thể {}", status.label(), action.label()));
     }
@@ -438,8 +442,11 @@ pub fn transition(status: Status, action: &Action, who: Who, facts: &Facts) -> R
             if facts.decided_above {
                 return refuse("Hình thức này do cấp trên quyết định: hãy trình cấp trên");
             }
-            if who.role != Signer {
+            if !(who.role == Signer && who.over_unit) {
                 return refuse("Chỉ người có thẩm quyền mới ký quyết định khen thưởng");
+            }
+            if !facts.council_passed {
+                return refuse("Hội đồng không thông qua ai trong hồ sơ: không ký quyết định khen thưởng");
             }
             Ok(Status::Decided)
         }
@@ -449,6 +456,9 @@ pub fn transition(status: Status, action: &Action, who: Who, facts: &Facts) -> R
             }
             if !facts.decided_above {
                 return refuse("Hình thức này thuộc thẩm quyền của tỉnh: không trình cấp trên");
+            }
+            if !facts.council_passed {
+                return refuse("Hội đồng không thông qua ai trong hồ sơ: không trình cấp trên");
             }
             if !office {
                 return refuse("Chỉ chuyên viên thi đua, khen thưởng mới trình hồ sơ lên cấp trên");

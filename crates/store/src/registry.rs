@@ -312,9 +312,11 @@ fn json_of(v: &Value) -> StoreResult<serde_json::Value> {
 /// before it commits (one sort per index instead of one B-tree descent per row and index). The
 /// unique ones still refuse a duplicate when they are made again, which fails the load as a
 /// whole. Constraint indexes stay. On PostgreSQL the table's foreign keys are set aside too and
-/// added again, which checks every row against its parent in one join. On PostgreSQL the dropped indexes lock the table against
-/// readers until the load commits: this is for first loads and migrations of a registry, not
-/// for an office's daily files.
+/// added again, which checks every row against its parent in one join. Dropping them locks the
+/// table and the tables it refers to (person, unit, award_type, decision) against readers until
+/// the load commits: this is for first loads of a registry (the rule "more rows than the table
+/// holds"), not for an office's daily files. A caller must end a load with [`SetAside::restore`]
+/// (its error fails the load) or, when the load failed, [`SetAside::abandon`].
 #[derive(Debug)]
 pub struct SetAside {
     table: String,
@@ -403,6 +405,16 @@ impl SetAside {
             w.exec(&format!("SET LOCAL maintenance_work_mem = '{}kB'", LOAD_CACHE_KB / 2), vec![]).await?;
         }
         Ok(SetAside { table, indexes, foreign_keys })
+    }
+
+    /// Gives the connection its usual settings back after a failed load (the transaction is then
+    /// rolled back, and with it the dropped indexes and keys come back).
+    pub async fn abandon(self, w: &mut WriteTx) -> StoreResult<()> {
+        if !self.indexes.is_empty() && w.backend() == sea_orm::DbBackend::Sqlite {
+            w.exec(&format!("PRAGMA cache_size = -{}", crate::db::SQLITE_CACHE_KB), vec![]).await?;
+            w.exec("PRAGMA threads = 0", vec![]).await?;
+        }
+        Ok(())
     }
 
     /// Makes the indexes again (a duplicate that a unique index refuses fails the whole load).

@@ -188,17 +188,20 @@ fn year(file: &Path, line: u64, v: &str) -> anyhow::Result<i32> {
 /// Reads and checks the rows of `file` on a thread of their own and hands them over in batches,
 /// so that the next batch is parsed while the database writes the last one. The first bad row
 /// ends the stream with its error.
+/// The batches of a file, and the thread that reads them.
+type Rows<T> = (tokio::sync::mpsc::Receiver<anyhow::Result<Vec<T>>>, std::thread::JoinHandle<()>);
+
 fn rows<T: Send + 'static>(
     file: &Path,
     parse: impl Fn(&csv::StringRecord, &Path, u64) -> anyhow::Result<T> + Send + 'static,
-) -> anyhow::Result<tokio::sync::mpsc::Receiver<anyhow::Result<Vec<T>>>> {
+) -> anyhow::Result<Rows<T>> {
     let mut rd = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(file)
         .with_context(|| format!("không đọc được {}", file.display()))?;
     let file = file.to_path_buf();
     let (tx, rx) = tokio::sync::mpsc::channel(2);
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(BATCH);
         let mut rec = csv::StringRecord::new();
         let mut line = 1;
@@ -224,7 +227,7 @@ fn rows<T: Send + 'static>(
         }
         let _ = tx.blocking_send(Ok(batch));
     });
-    Ok(rx)
+    Ok((rx, reader))
 }
 
 /// Writes the batches of `rx` into `table` in one transaction with `insert`, showing progress.
@@ -234,7 +237,7 @@ async fn import<T>(
     table: &str,
     label: &str,
     total: u64,
-    mut rx: tokio::sync::mpsc::Receiver<anyhow::Result<Vec<T>>>,
+    (mut rx, reader): Rows<T>,
     insert: impl AsyncFn(&mut WriteTx, &[T]) -> tdkt_store::StoreResult<u64>,
 ) -> anyhow::Result<u64> {
     let pb = bar(total, label);
@@ -242,9 +245,18 @@ async fn import<T>(
     let aside = registry::SetAside::when_larger(&mut w, table, total).await?;
     let t = Instant::now();
     let mut n = 0;
-    while let Some(batch) = rx.recv().await {
-        n += insert(&mut w, &batch?).await?;
-        pb.set_position(n);
+    let loaded: anyhow::Result<()> = async {
+        while let Some(batch) = rx.recv().await {
+            n += insert(&mut w, &batch?).await?;
+            pb.set_position(n);
+        }
+        // The reading thread ends by closing the channel, also when it panics: ask it how it ended.
+        reader.join().map_err(|_| anyhow::anyhow!("luồng đọc tệp dừng bất thường"))
+    }
+    .await;
+    if let Err(e) = loaded {
+        aside.abandon(&mut w).await?;
+        return Err(e);
     }
     let rows = secs(t);
     pb.set_message(format!("{label}: tạo chỉ mục"));

@@ -6,7 +6,7 @@ fn who(role: Role) -> Who {
 }
 
 fn ready() -> Facts {
-    Facts { missing: vec![], nominees: 2, needs_posting: false, decided_above: false }
+    Facts { missing: vec![], nominees: 2, needs_posting: false, decided_above: false, council_passed: true }
 }
 
 fn ret(reason: &str) -> Action {
@@ -86,6 +86,17 @@ fn refusals_name_the_reason_and_change_nothing() {
         // Only the chair closes a vote; only a signer signs.
         (Status::Council, Action::CloseVote, who(Role::CouncilMember), f.clone(), "Chủ tịch Hội đồng"),
         (Status::Voted, Action::Decide, office, f.clone(), "thẩm quyền"),
+        (Status::Voted, Action::Decide, Who { over_unit: false, ..who(Role::Signer) }, f.clone(), "thẩm quyền"),
+        (
+            Status::Voted,
+            Action::Decide,
+            who(Role::Signer),
+            Facts { council_passed: false, ..ready() },
+            "không thông qua",
+        ),
+        // The office returns or refuses; it does not act in the unit's name.
+        (Status::Submitted, Action::Withdraw, office, f.clone(), "đơn vị"),
+        (Status::Returned, Action::Submit, office, f.clone(), "của đơn vị"),
         // Administrators do not take part; finished dossiers stay finished.
         (Status::Submitted, Action::StartAppraisal, who(Role::Admin), f.clone(), "Quản trị"),
         (Status::Decided, ret("x"), office, f.clone(), "đã kết thúc"),
