@@ -349,7 +349,7 @@ async fn timed_runs(db: &Db, engine: &Engine, award: &str, year: i32, runs: usiz
             let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
             let eligible = r.rows.iter().filter(|x| x.routes != 0).count();
             println!(
-                "xét hàng loạt {award} {year} ({t} luồng) lần {}: {} người, {eligible} đủ điều kiện; đọc {:.1} ms, ghép cột {:.1} ms, xét {:.2} ms, ngoài khoảng năm {:.1} ms, làm mới {:.1} ms; cộng {:.1} ms",
+                "xét hàng loạt {award} {year} ({t} luồng) lần {}: {} người, {eligible} đủ điều kiện; đọc {:.1} ms, ghép cột {:.1} ms, xét {:.2} ms, ngoài khoảng năm {:.1} ms, làm mới {:.1} ms, danh sách và đếm theo đơn vị {:.1} ms; cộng {:.1} ms",
                 i + 1,
                 r.people,
                 ms(r.timing.read),
@@ -357,6 +357,7 @@ async fn timed_runs(db: &Db, engine: &Engine, award: &str, year: i32, runs: usiz
                 ms(r.timing.eval),
                 ms(r.timing.outside),
                 ms(r.timing.refresh),
+                ms(r.timing.summary),
                 ms(r.timing.total())
             );
             totals.push(ms(r.timing.total()));
