@@ -242,14 +242,14 @@ const AWARD_INSERT: &str =
 /// Rows per statement of the batch inserts on SQLite (with at most 8 values a row, well under its
 /// limit on bound values).
 const BATCH_ROWS: usize = 1000;
-/// Rows per statement of the batch inserts on PostgreSQL (one JSON value each).
+/// Rows per statement of the batch inserts on PostgreSQL (one array value per column).
 const PG_BATCH_ROWS: usize = 20_000;
 
 /// Inserts rows of `types.len()` values each (`values` holds them one row after another; `types`
 /// are their SQL types). On SQLite, multi-row `VALUES` statements of bound values: every full
 /// batch has the same text, so each connection prepares it once and a batch only binds values.
-/// On PostgreSQL, whose planner would plan each such statement again, one `jsonb` array of rows
-/// per statement. `fixed` is SQL for the columns that follow the bound ones, the same in every
+/// On PostgreSQL, whose planner would plan each such statement again, one array per column
+/// (bound as text and cast), unnested into rows. `fixed` is SQL for the columns that follow the bound ones, the same in every
 /// row (literals the caller has checked), or empty.
 async fn insert_values(
     w: &mut WriteTx,
@@ -262,18 +262,15 @@ async fn insert_values(
     let rows_total = values.len() / cols;
     let mut n = 0;
     if w.backend() == sea_orm::DbBackend::Postgres {
-        let mut select: Vec<String> =
-            types.iter().enumerate().map(|(k, t)| format!("CAST(value->>{k} AS {t})")).collect();
-        if !fixed.is_empty() {
-            select.push(fixed.to_string());
-        }
-        let sql = format!("{insert} SELECT {} FROM jsonb_array_elements(CAST(? AS jsonb))", select.join(", "));
+        let arrays: Vec<String> = types.iter().map(|t| format!("CAST(? AS {t}[])")).collect();
+        let fixed = if fixed.is_empty() { String::new() } else { format!(", {fixed}") };
+        let sql = format!("{insert} SELECT u.*{fixed} FROM unnest({}) AS u", arrays.join(", "));
         for chunk in values.chunks(PG_BATCH_ROWS * cols) {
-            let rows = chunk
-                .chunks(cols)
-                .map(|row| row.iter().map(json_of).collect::<StoreResult<serde_json::Value>>())
-                .collect::<StoreResult<Vec<_>>>()?;
-            n += w.exec(&sql, vec![serde_json::Value::Array(rows).to_string().into()]).await?;
+            let mut columns = Vec::with_capacity(cols);
+            for k in 0..cols {
+                columns.push(pg_array(chunk.iter().skip(k).step_by(cols))?.into());
+            }
+            n += w.exec(&sql, columns).await?;
         }
         return Ok(n);
     }
@@ -295,16 +292,38 @@ async fn insert_values(
     Ok(n)
 }
 
-/// A bound value as JSON, for [`insert_values`] on PostgreSQL: the registry's batches hold only
-/// integers and text.
-fn json_of(v: &Value) -> StoreResult<serde_json::Value> {
-    Ok(match v {
-        Value::BigInt(Some(x)) => (*x).into(),
-        Value::Int(Some(x)) => (*x).into(),
-        Value::String(Some(x)) => x.as_str().into(),
-        Value::BigInt(None) | Value::Int(None) | Value::String(None) => serde_json::Value::Null,
-        other => return Err(StoreError::Other(format!("giá trị không ghi hàng loạt được: {other:?}"))),
-    })
+/// One column of a batch as a PostgreSQL array literal (`{1,NULL,3}`, `{"a","b\\"c"}`), for
+/// [`insert_values`]: the registry's batches hold only integers and text.
+fn pg_array<'a>(values: impl Iterator<Item = &'a Value>) -> StoreResult<String> {
+    use std::fmt::Write;
+    let mut out = String::from("{");
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match v {
+            Value::BigInt(Some(x)) => {
+                let _ = write!(out, "{x}");
+            }
+            Value::Int(Some(x)) => {
+                let _ = write!(out, "{x}");
+            }
+            Value::String(Some(x)) => {
+                out.push('"');
+                for c in x.chars() {
+                    if c == '"' || c == '\\' {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out.push('"');
+            }
+            Value::BigInt(None) | Value::Int(None) | Value::String(None) => out.push_str("NULL"),
+            other => return Err(StoreError::Other(format!("giá trị không ghi hàng loạt được: {other:?}"))),
+        }
+    }
+    out.push('}');
+    Ok(out)
 }
 
 /// The secondary indexes of a registry table, set aside for a load that adds more rows than the

@@ -129,5 +129,41 @@ async fn a_load_larger_than_the_table_sets_its_indexes_aside_and_makes_them_agai
         drop(w);
         assert_eq!(count(db, "SELECT COUNT(*) AS n FROM award").await, total, "{b}: nothing of that load stays");
         assert_eq!(award_indexes(db).await, indexes, "{b}: indexes and keys are still there");
+
+        // Text goes through the batches as it was written: quotes, backslashes, commas, braces,
+        // the word NULL and Vietnamese letters.
+        let titles = ["Sáng kiến \"số hoá\" hồ sơ", r"Đường dẫn C:\tdkt\{1,2}", "NULL", "a,b} {c"];
+        let rows: Vec<registry::NewInitiative> = titles
+            .iter()
+            .map(|t| registry::NewInitiative {
+                person_id: ids[0],
+                title: (*t).to_string(),
+                year: 1991,
+                level: tdkt_rules::history::Level::CoSo,
+                kind: tdkt_rules::history::WorkKind::SangKien,
+                recognised_by: "Hội đồng \"cơ sở\"".into(),
+            })
+            .collect();
+        let mut w = db.write(&Actor::system("test")).await.unwrap();
+        registry::insert_initiatives(&mut w, &rows, "test").await.unwrap();
+        w.commit().await.unwrap();
+        let stored = db
+            .conn
+            .query_all_raw(Statement::from_string(
+                db.backend(),
+                format!(
+                    "SELECT title, recognised_by FROM initiative WHERE person_id = {} AND year = 1991 ORDER BY id",
+                    ids[0]
+                ),
+            ))
+            .await
+            .unwrap();
+        let got: Vec<(String, String)> = stored
+            .iter()
+            .map(|r| (r.try_get::<String>("", "title").unwrap(), r.try_get::<String>("", "recognised_by").unwrap()))
+            .collect();
+        let want: Vec<(String, String)> =
+            titles.iter().map(|t| ((*t).to_string(), "Hội đồng \"cơ sở\"".to_string())).collect();
+        assert_eq!(got, want, "{b}");
     }
 }
