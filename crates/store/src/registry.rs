@@ -383,28 +383,19 @@ impl SetAside {
                 vec![table.into()],
             )
         };
-        let indexes: Vec<(String, String)> = IndexDef::find_by_statement(stmt(w.backend(), sql, values))
-            .all(&w.tx)
-            .await?
-            .into_iter()
-            .map(|i| (i.name, i.def))
-            .collect();
+        let indexes = definitions(w, sql, values).await?;
         for (name, _) in &indexes {
             w.exec(&format!("DROP INDEX {name}"), vec![]).await?;
         }
         let mut foreign_keys = Vec::new();
         if w.backend() == sea_orm::DbBackend::Postgres {
-            foreign_keys = IndexDef::find_by_statement(stmt(
-                w.backend(),
+            foreign_keys = definitions(
+                w,
                 "SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint \
                  WHERE conrelid = CAST(? AS regclass) AND contype = 'f' ORDER BY conname",
                 vec![table.into()],
-            ))
-            .all(&w.tx)
-            .await?
-            .into_iter()
-            .map(|i| (i.name, i.def))
-            .collect();
+            )
+            .await?;
             for (name, _) in &foreign_keys {
                 w.exec(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"), vec![]).await?;
             }
@@ -429,11 +420,7 @@ impl SetAside {
     /// Gives the connection its usual settings back after a failed load (the transaction is then
     /// rolled back, and with it the dropped indexes and keys come back).
     pub async fn abandon(self, w: &mut WriteTx) -> StoreResult<()> {
-        if !self.indexes.is_empty() && w.backend() == sea_orm::DbBackend::Sqlite {
-            w.exec(&format!("PRAGMA cache_size = -{}", crate::db::SQLITE_CACHE_KB), vec![]).await?;
-            w.exec("PRAGMA threads = 0", vec![]).await?;
-        }
-        Ok(())
+        usual_settings(w, !self.indexes.is_empty()).await
     }
 
     /// Makes the indexes again (a duplicate that a unique index refuses fails the whole load).
@@ -455,13 +442,30 @@ impl SetAside {
                 }
             }
         }
-        if set_aside && w.backend() == sea_orm::DbBackend::Sqlite {
-            // The connection goes back to the pool: its usual cache, whether the load stands or not.
-            w.exec(&format!("PRAGMA cache_size = -{}", crate::db::SQLITE_CACHE_KB), vec![]).await?;
-            w.exec("PRAGMA threads = 0", vec![]).await?;
-        }
+        // The connection goes back to the pool: its usual cache, whether the load stands or not.
+        usual_settings(w, set_aside).await?;
         made
     }
+}
+
+/// Names and definitions (of indexes or constraints) read from a dialect's catalogue.
+async fn definitions(w: &WriteTx, sql: &str, values: Vec<Value>) -> StoreResult<Vec<(String, String)>> {
+    Ok(IndexDef::find_by_statement(stmt(w.backend(), sql, values))
+        .all(&w.tx)
+        .await?
+        .into_iter()
+        .map(|i| (i.name, i.def))
+        .collect())
+}
+
+/// Gives a SQLite connection its usual page cache and sort threads back after a load that set
+/// indexes aside (`set_aside`); PostgreSQL's settings ended with the transaction.
+async fn usual_settings(w: &WriteTx, set_aside: bool) -> StoreResult<()> {
+    if set_aside && w.backend() == sea_orm::DbBackend::Sqlite {
+        w.exec(&format!("PRAGMA cache_size = -{}", crate::db::SQLITE_CACHE_KB), vec![]).await?;
+        w.exec("PRAGMA threads = 0", vec![]).await?;
+    }
+    Ok(())
 }
 
 /// Records awards in batches, with one audit entry for the call.

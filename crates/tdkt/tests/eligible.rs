@@ -277,19 +277,21 @@ async fn a_province_quota_set_on_the_rules_page_reaches_the_bulk_page() {
         // The change is in the audit log; a unit officer may not make it.
         let audit = tdkt_store::audit::list(&app.tdb.db, &Default::default(), 1, 5).await.unwrap();
         assert!(audit.items.iter().any(|e| e.action == "param.set"), "{b}");
+        let set_90 = async |c: &reqwest::Client, csrf: &str| {
+            c.post(format!("{}/rules/params", app.url))
+                .form(&[
+                    ("_csrf", csrf),
+                    ("key", "quota.cstd_cs_ratio"),
+                    ("from", "01/01/2025"),
+                    ("value", "90%"),
+                    ("note", "x"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        };
         let (commune, ccsrf) = app.login("canbo.xa").await;
-        let denied = commune
-            .post(format!("{}/rules/params", app.url))
-            .form(&[
-                ("_csrf", ccsrf.as_str()),
-                ("key", "quota.cstd_cs_ratio"),
-                ("from", "01/01/2025"),
-                ("value", "90%"),
-                ("note", "x"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let denied = set_90(&commune, &ccsrf).await;
         assert_eq!(denied.status(), 403, "{b}");
         // An officer whose grant is on one department only may not set province-wide values.
         let snv = app.unit_id("SNV").await;
@@ -310,18 +312,7 @@ async fn a_province_quota_set_on_the_rules_page_reaches_the_bulk_page() {
         tdkt_store::users::grant_role(&mut w, uid, tdkt_domain::authz::Role::Officer, snv).await.unwrap();
         w.commit().await.unwrap();
         let (dept, dcsrf) = app.login("chuyenvien.so").await;
-        let denied = dept
-            .post(format!("{}/rules/params", app.url))
-            .form(&[
-                ("_csrf", dcsrf.as_str()),
-                ("key", "quota.cstd_cs_ratio"),
-                ("from", "01/01/2025"),
-                ("value", "90%"),
-                ("note", "x"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let denied = set_90(&dept, &dcsrf).await;
         assert_eq!(denied.status(), 403, "{b}: a department's officer");
         // The API names a missing award in Vietnamese.
         let r = officer.get(format!("{}/api/v1/eligible?year=2025", app.url)).send().await.unwrap();
