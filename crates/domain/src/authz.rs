@@ -80,13 +80,17 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
+            // Administrators run the system; they take no part in the procedure and do not read
+            // dossiers.
             Role::Admin => {
                 &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageUsers, ViewAudit, ManageRules]
             }
-            Role::Officer => &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageRules],
-            Role::DeptLeader => &[ViewOrg, Export],
-            Role::CouncilMember | Role::Signer => &[ViewOrg],
-            Role::UnitOfficer => &[ViewOrg, EditPeople, Import, Export],
+            Role::Officer => {
+                &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageRules, ViewDossiers, Appraise]
+            }
+            Role::DeptLeader => &[ViewOrg, Export, ViewDossiers, Appraise],
+            Role::CouncilMember | Role::Signer => &[ViewOrg, ViewDossiers],
+            Role::UnitOfficer => &[ViewOrg, EditPeople, Import, Export, ViewDossiers, Propose],
             // The block head's own unit comes from the unit officer grant it goes with; this
             // grant adds reading the member units of the blocks it leads (see `Subject`).
             Role::BlockHead => &[ViewOrg],
@@ -118,6 +122,13 @@ pub enum Permission {
     /// The province's own values of the rules' parameters (quotas, thresholds); they apply to the
     /// whole province, so the grant must be on the province's root unit.
     ManageRules,
+    /// Read nomination dossiers of a unit, with their documents.
+    ViewDossiers,
+    /// Prepare, send and withdraw the unit's own dossiers (what each step allows is the dossier
+    /// state machine's decision, `dossier::transition`).
+    Propose,
+    /// Receive, appraise, return and pass on dossiers; open nomination rounds.
+    Appraise,
 }
 
 impl Permission {
@@ -248,6 +259,28 @@ mod tests {
             Subject { user_id: 3, grants: vec![grant(Role::CouncilMember, "/1/")], led_group_member_paths: vec![] };
         assert!(council.can(Permission::ViewOrg, "/1/99/"));
         assert!(!council.can(Permission::EditPeople, "/1/99/"));
+    }
+
+    #[test]
+    fn dossiers_are_read_within_the_unit_and_never_by_the_administrator() {
+        let unit =
+            Subject { user_id: 1, grants: vec![grant(Role::UnitOfficer, "/1/40/")], led_group_member_paths: vec![] };
+        assert!(unit.can(Permission::Propose, "/1/40/"));
+        assert!(unit.can(Permission::ViewDossiers, "/1/40/"));
+        assert!(!unit.can(Permission::ViewDossiers, "/1/41/"));
+        assert!(!unit.can(Permission::Appraise, "/1/40/"));
+        let admin = Subject { user_id: 2, grants: vec![grant(Role::Admin, "/1/")], led_group_member_paths: vec![] };
+        assert!(!admin.can(Permission::ViewDossiers, "/1/40/"));
+        let head = Subject {
+            user_id: 3,
+            grants: vec![grant(Role::UnitOfficer, "/1/5/"), grant(Role::BlockHead, "/1/5/")],
+            led_group_member_paths: vec!["/1/6/".into()],
+        };
+        // Leading a block lets one read the member units, not their dossiers.
+        assert!(!head.can(Permission::ViewDossiers, "/1/6/"));
+        let officer = Subject { user_id: 4, grants: vec![grant(Role::Officer, "/1/")], led_group_member_paths: vec![] };
+        assert!(officer.can(Permission::Appraise, "/1/40/"));
+        assert!(!officer.can(Permission::Propose, "/1/40/"));
     }
 
     #[test]

@@ -28,17 +28,18 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Verdicts are also read back (a dossier keeps the verdict each nominee had when proposed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConditionResult {
     pub text: String,
     pub status: Status,
     pub basis: String,
     /// What was found in the history.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RouteResult {
     pub name: String,
     /// Every condition of the award's standard that data can check is met, and there is at least one.
@@ -53,7 +54,7 @@ pub enum Outcome {
     NotEligible,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     pub award: String,
     pub award_name: String,

@@ -9,8 +9,10 @@
 
 pub mod audit;
 pub mod db;
+pub mod dossier;
 pub mod eligible;
 pub mod error;
+pub mod files;
 pub mod import;
 pub mod migrate;
 pub mod org;

@@ -46,6 +46,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_registry_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0005_registry_indexes.sql"),
     },
+    Migration {
+        version: 6,
+        name: "dossiers",
+        sqlite: include_str!("../migrations/sqlite/0006_dossiers.sql"),
+        postgres: include_str!("../migrations/postgres/0006_dossiers.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

@@ -1117,3 +1117,61 @@ pub fn at_least_warning(form: &str) -> bool {
         .iter()
         .any(|k| f.contains(k))
 }
+
+/// A holder judged for an award and year: the engine's verdict (or its message when it cannot
+/// judge, such as no rule for the award) and the open complaints, inspections or investigations
+/// on record (law.md G4), for a person or a collective (with its member figures).
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub verdict: Result<tdkt_rules::Verdict, String>,
+    pub open: Vec<String>,
+}
+
+pub async fn judge(
+    db: &Db,
+    engine: &tdkt_rules::Engine,
+    holder: Holder,
+    award: &str,
+    year: i32,
+) -> StoreResult<Judged> {
+    let on = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| StoreError::invalid("year", format!("năm {year} không hợp lệ")))?;
+    let records = records(db, holder).await?;
+    let open = records
+        .pending
+        .iter()
+        .filter(|p| p.closed_on.is_none())
+        .map(|p| {
+            format!(
+                "{} từ {}",
+                tdkt_rules::history::pending_label(&p.kind),
+                tdkt_domain::text::format_date(p.opened_on)
+            )
+        })
+        .collect();
+    let history = match holder {
+        Holder::Person(id) => {
+            let p = crate::org::get_person(&db.conn, id).await?;
+            let subject = Subject {
+                kind: SubjectKind::Individual,
+                name: Some(p.full_name),
+                recruited_on: p.recruited_on,
+                dissolved_on: None,
+            };
+            records.history(subject, on)
+        }
+        Holder::Unit(id) => {
+            let u = crate::org::get_unit(&db.conn, id).await?;
+            let subject = Subject {
+                kind: SubjectKind::Collective,
+                name: Some(u.name),
+                recruited_on: None,
+                dissolved_on: u.active_to,
+            };
+            let mut h = records.history(subject, on);
+            h.members = vec![member_figures(db, id, year).await?];
+            h
+        }
+    };
+    Ok(Judged { verdict: engine.check(&history, award, year, None).map_err(|e| e.to_string()), open })
+}

@@ -23,6 +23,8 @@ pub struct Config {
     pub session_minutes: i64,
     /// Largest upload accepted, in MiB (TDKT_MAX_UPLOAD_MB).
     pub max_upload_mb: usize,
+    /// Folder of the dossiers' attached files, stored by content (TDKT_FILES_DIR).
+    pub files_dir: String,
     /// Take the client address for login rate limiting from the last X-Forwarded-For entry
     /// (set this only behind a reverse proxy that writes that header) (TDKT_TRUST_PROXY).
     pub trust_proxy: bool,
@@ -40,6 +42,7 @@ impl Default for Config {
             secure_cookies: "auto".into(),
             session_minutes: 480,
             max_upload_mb: 20,
+            files_dir: "data/files".into(),
             trust_proxy: false,
             log: "info".into(),
         }
@@ -89,6 +92,9 @@ impl Config {
         if let Some(v) = env("TDKT_MAX_UPLOAD_MB") {
             c.max_upload_mb = num("TDKT_MAX_UPLOAD_MB", v)?.max(0) as usize;
         }
+        if let Some(v) = env("TDKT_FILES_DIR") {
+            c.files_dir = v;
+        }
         if let Some(v) = env("TDKT_TRUST_PROXY") {
             c.trust_proxy = match v.trim() {
                 "true" | "1" => true,
@@ -130,6 +136,9 @@ impl Config {
         if !(1..=500).contains(&self.max_upload_mb) {
             errs.push(format!("max_upload_mb: {} nằm ngoài 1–500", self.max_upload_mb));
         }
+        if self.files_dir.trim().is_empty() {
+            errs.push("files_dir: không được để trống".into());
+        }
         if self.province.trim().is_empty() {
             errs.push("province: không được để trống".into());
         }
@@ -151,6 +160,7 @@ impl Config {
             secure_cookies: self.secure_cookies(),
             session_minutes: self.session_minutes,
             max_upload_bytes: self.max_upload_mb * 1024 * 1024,
+            files_dir: self.files_dir.clone().into(),
             current_year: self.current_year,
             trust_proxy: self.trust_proxy,
             ..tdkt_web::WebConfig::default()
@@ -171,6 +181,8 @@ impl Config {
              # \"auto\": Secure cookies unless listening on loopback; or \"true\" / \"false\" (TDKT_SECURE_COOKIES).\nsecure_cookies = \"{}\"\n\n\
              # Minutes of inactivity before a session ends (TDKT_SESSION_MINUTES).\nsession_minutes = {}\n\n\
              # Largest upload accepted, in MiB (TDKT_MAX_UPLOAD_MB).\nmax_upload_mb = {}\n\n\
+             # Folder of the files attached to dossiers, each stored once under its SHA-256\n\
+             # (TDKT_FILES_DIR).\nfiles_dir = \"{}\"\n\n\
              # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it\n\
              # for login rate limiting (TDKT_TRUST_PROXY).\ntrust_proxy = {}\n\n\
              # Log filter, as RUST_LOG (TDKT_LOG).\nlog = \"{}\"\n",
@@ -181,6 +193,7 @@ impl Config {
             d.secure_cookies,
             d.session_minutes,
             d.max_upload_mb,
+            d.files_dir,
             d.trust_proxy,
             d.log
         )

@@ -95,12 +95,79 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
     }
     org::meta_set(&w, "demo", "Sơn La").await?;
     w.commit().await?;
+    progress("hồ sơ đề nghị khen thưởng");
+    load_dossiers(db, &ids).await?;
     Ok(Summary {
         units: p.units.len(),
         people: inserted,
         groups: p.groups.len(),
         council_members: p.council.members.len(),
     })
+}
+
+/// The two rounds of 2026 (the seed plan appraises round 1 in March and round 2 in October; the
+/// last days for units are the demo's own) and a dossier being prepared by each demo unit
+/// officer, with nominees the engine finds eligible for the provincial Bằng khen. The dossiers
+/// have no documents yet: attaching them is the unit officer's next step.
+async fn load_dossiers(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()> {
+    use tdkt_domain::dossier::DossierKind;
+    use tdkt_store::dossier::{self, NewDossier, NewNominee};
+    use tdkt_store::registry::{self, Holder};
+    let engine = tdkt_rules::Engine::builtin()?;
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).context("ngày của đợt");
+    let mut w = db.write(&Actor::system("tdkt demo")).await?;
+    dossier::create_round(&mut w, 2026, 1, "Đợt 1 năm 2026", day(2, 27)?).await?;
+    let round = dossier::create_round(&mut w, 2026, 2, "Đợt 2 năm 2026", day(9, 30)?).await?;
+    w.commit().await?;
+    for (unit_code, title) in [
+        ("SYT", "Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh cho cá nhân có thành tích xuất sắc năm 2025"),
+        ("XA-03847", "Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh năm 2025 cho cán bộ xã Mường Bú"),
+    ] {
+        let unit = org::get_unit(&db.conn, ids[unit_code]).await?;
+        let filter = org::PersonFilter {
+            unit_path: Some(unit.path.clone()),
+            scope: vec![unit.path.clone()],
+            ..org::PersonFilter::default()
+        };
+        let people = org::search_people(db, &filter, 1, 400).await?.items;
+        let mut nominees = vec![];
+        for p in people {
+            let judged = registry::judge(db, &engine, Holder::Person(p.id), "BK_TINH", 2025).await?;
+            if let Ok(v) = judged.verdict
+                && v.eligible()
+            {
+                nominees.push((p.id, v));
+                if nominees.len() == 3 {
+                    break;
+                }
+            }
+        }
+        let mut w = db.write(&Actor::system("tdkt demo")).await?;
+        let id = dossier::create(
+            &mut w,
+            &NewDossier {
+                unit_id: unit.id,
+                round_id: round,
+                kind: DossierKind::Regular,
+                simplified: false,
+                title: title.into(),
+            },
+        )
+        .await?;
+        let d = dossier::get(&w.tx, id).await?;
+        for (person, v) in nominees {
+            let n = NewNominee {
+                holder: Holder::Person(person),
+                award_code: "BK_TINH".into(),
+                year: 2025,
+                verdict: "eligible".into(),
+                verdict_json: serde_json::to_string(&v)?,
+            };
+            dossier::add_nominee(&mut w, &d, &n).await?;
+        }
+        w.commit().await?;
+    }
+    Ok(())
 }
 
 /// The years of award history the demo holds (the 2026 cycle is under way).

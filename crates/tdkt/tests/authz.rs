@@ -104,6 +104,24 @@ async fn every_route_with_every_role_on_another_units_objects() {
                 ("parent_code", parent.to_string()),
             ])
         };
+        // The dossier Sở Y tế is preparing (demo data): its own officer, the office, the
+        // council and the signer may read it; nobody else, the administrator included.
+        let syt = app.unit_id("SYT").await;
+        let dossier = tdkt_store::dossier::list(
+            &app.tdb.db,
+            &tdkt_store::dossier::DossierFilter { scope: vec!["/".into()], ..Default::default() },
+            1,
+            50,
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|l| l.dossier.unit_id == syt)
+        .expect("the demo dossier of Sở Y tế")
+        .dossier
+        .id;
+        let round = tdkt_store::dossier::rounds(&app.tdb.db).await.unwrap().remove(0).id;
         let view = "AOLVB";
         let mut walked = 0;
         for (username, who) in USERS {
@@ -351,6 +369,87 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     Body::None,
                     view,
                     200,
+                ),
+                case("/dossiers", "GET", "/dossiers".into(), Body::None, "OLVSXB", 200),
+                case("/dossiers", "GET", format!("/dossiers?unit={syt}"), Body::None, "OLVS", 200),
+                case("/dossiers/new", "GET", "/dossiers/new".into(), Body::None, "SXB", 200),
+                case(
+                    "/dossiers/new",
+                    "POST",
+                    "/dossiers/new".into(),
+                    Body::Form(vec![
+                        ("unit", syt.to_string()),
+                        ("round", round.to_string()),
+                        ("kind", "thuong_xuyen".into()),
+                        ("title", "Đề nghị khen thưởng thử".into()),
+                    ]),
+                    "S",
+                    303,
+                ),
+                // Rounds are opened by the office (a bad year is refused after the check).
+                case(
+                    "/dossiers/rounds",
+                    "POST",
+                    "/dossiers/rounds".into(),
+                    Body::Form(vec![
+                        ("year", "abc".into()),
+                        ("number", "3".into()),
+                        ("submit_by", "30/11/2026".into()),
+                    ]),
+                    "OL",
+                    422,
+                ),
+                case("/dossiers/{id}", "GET", format!("/dossiers/{dossier}"), Body::None, "OLVS", 200),
+                // Sending without documents is refused by the state machine for everyone who may
+                // see the dossier; the others never reach it.
+                case(
+                    "/dossiers/{id}/action",
+                    "POST",
+                    format!("/dossiers/{dossier}/action"),
+                    Body::Form(vec![("action", "submit".into())]),
+                    "OLVS",
+                    422,
+                ),
+                case(
+                    "/dossiers/{id}/nominees",
+                    "POST",
+                    format!("/dossiers/{dossier}/nominees"),
+                    Body::Form(vec![("person", "abc".into()), ("award", "BK_TINH".into()), ("year", "2025".into())]),
+                    "S",
+                    422,
+                ),
+                case(
+                    "/dossiers/{id}/nominees/{nominee}/remove",
+                    "POST",
+                    format!("/dossiers/{dossier}/nominees/999999/remove"),
+                    Body::None,
+                    "S",
+                    404,
+                ),
+                // A file without a document kind is refused after the check.
+                case(
+                    "/dossiers/{id}/documents",
+                    "POST",
+                    format!("/dossiers/{dossier}/documents"),
+                    Body::Csv("x".into()),
+                    "S",
+                    422,
+                ),
+                case(
+                    "/dossiers/{id}/documents/{doc}",
+                    "GET",
+                    format!("/dossiers/{dossier}/documents/999999"),
+                    Body::None,
+                    "OLVS",
+                    404,
+                ),
+                case(
+                    "/dossiers/{id}/documents/{doc}/remove",
+                    "POST",
+                    format!("/dossiers/{dossier}/documents/999999/remove"),
+                    Body::None,
+                    "S",
+                    404,
                 ),
             ];
             for k in &cases {

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::pages::{admin, dashboard, duplicates, eligible, exchange, groups, people, rules, session, units};
+use crate::pages::{admin, dashboard, dossiers, duplicates, eligible, exchange, groups, people, rules, session, units};
 use crate::{AppState, api, assets, auth};
 
 /// The whole application.
@@ -33,6 +33,19 @@ pub fn router(state: AppState) -> Router {
         .route("/rules/params", post(rules::set))
         .route("/rules/params/delete", post(rules::delete))
         .route("/eligible.{format}", get(eligible::export))
+        .route("/dossiers", get(dossiers::list))
+        .route("/dossiers/new", get(dossiers::new_form).post(dossiers::create))
+        .route("/dossiers/rounds", post(dossiers::create_round))
+        .route("/dossiers/{id}", get(dossiers::show))
+        .route("/dossiers/{id}/action", post(dossiers::act))
+        .route("/dossiers/{id}/nominees", post(dossiers::add_nominee))
+        .route("/dossiers/{id}/nominees/{nominee}/remove", post(dossiers::remove_nominee))
+        .route(
+            "/dossiers/{id}/documents",
+            post(dossiers::upload).layer(DefaultBodyLimit::max(upload_limit + 64 * 1024)),
+        )
+        .route("/dossiers/{id}/documents/{doc}", get(dossiers::download))
+        .route("/dossiers/{id}/documents/{doc}/remove", post(dossiers::remove_document))
         .route("/groups", get(groups::list))
         .route("/groups/new", get(groups::new_group).post(groups::create_group))
         .route("/groups/{id}", get(groups::show))

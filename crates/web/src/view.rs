@@ -40,6 +40,7 @@ impl Chrome {
         add("/people", "Cán bộ, người lao động", "Tổ chức", view);
         add("/groups", "Cụm, khối thi đua", "Tổ chức", view);
         add("/council", "Hội đồng TĐKT", "Tổ chức", view);
+        add("/dossiers", "Hồ sơ đề nghị khen thưởng", "Khen thưởng", s.can_anywhere(Permission::ViewDossiers));
         add("/eligible", "Xét điều kiện hàng loạt", "Khen thưởng", view);
         add("/duplicates", "Kiểm tra trùng lặp", "Khen thưởng", view);
         add("/rules", "Danh mục, quy tắc, tham số", "Khen thưởng", view);

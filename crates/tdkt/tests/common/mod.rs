@@ -87,6 +87,8 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub url: String,
     pub tdb: TestDb,
+    /// The folder of attached files (deleted with the app).
+    pub files_dir: std::path::PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -101,12 +103,14 @@ impl TestApp {
     pub async fn start(tdb: TestDb) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = tdkt_web::AppState { db: tdb.db.clone(), config: Arc::new(tdkt_web::WebConfig::default()) };
+        let files_dir = std::env::temp_dir().join(format!("tdkt-files-{}", unique()));
+        let config = tdkt_web::WebConfig { files_dir: files_dir.clone(), ..tdkt_web::WebConfig::default() };
+        let state = tdkt_web::AppState { db: tdb.db.clone(), config: Arc::new(config) };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(tdkt_web::serve(listener, state, async move {
             let _ = rx.await;
         }));
-        TestApp { url, tdb, shutdown: Some(tx) }
+        TestApp { url, tdb, files_dir, shutdown: Some(tx) }
     }
 
     pub fn client() -> reqwest::Client {
@@ -144,6 +148,7 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.files_dir);
     }
 }
 

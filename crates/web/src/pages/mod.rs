@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod dashboard;
+pub mod dossiers;
 pub mod duplicates;
 pub mod eligible;
 pub mod exchange;
