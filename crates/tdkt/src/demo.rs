@@ -105,8 +105,8 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
     })
 }
 
-/// The two rounds of 2026 (the seed plan appraises round 1 in March and round 2 in October; the
-/// last days for units are the demo's own) and a dossier being prepared by each demo unit
+/// The two rounds of 2026 and the first of 2027 (the seed plan appraises round 1 in March and
+/// round 2 in October; the last days for units are the demo's own) and a dossier being prepared by each demo unit
 /// officer, with nominees the engine finds eligible for the provincial Bằng khen. The dossiers
 /// have no documents yet: attaching them is the unit officer's next step.
 async fn load_dossiers(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()> {
@@ -118,6 +118,8 @@ async fn load_dossiers(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()
     let mut w = db.write(&Actor::system("tdkt demo")).await?;
     dossier::create_round(&mut w, 2026, 1, "Đợt 1 năm 2026", day(2, 27)?).await?;
     let round = dossier::create_round(&mut w, 2026, 2, "Đợt 2 năm 2026", day(9, 30)?).await?;
+    let next = chrono::NaiveDate::from_ymd_opt(2027, 2, 26).context("ngày của đợt")?;
+    dossier::create_round(&mut w, 2027, 1, "Đợt 1 năm 2027", next).await?;
     w.commit().await?;
     for (unit_code, title) in [
         ("SYT", "Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh cho cá nhân có thành tích xuất sắc năm 2025"),

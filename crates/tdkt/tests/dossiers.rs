@@ -330,7 +330,7 @@ async fn a_stale_step_changes_nothing_and_the_queue_filters() {
             async move {
                 office
                     .post(format!("{url}/dossiers/rounds"))
-                    .form(&[("_csrf", ocsrf.as_str()), ("year", "2027"), ("number", n), ("submit_by", "27/02/2027")])
+                    .form(&[("_csrf", ocsrf.as_str()), ("year", "2027"), ("number", n), ("submit_by", "30/09/2027")])
                     .send()
                     .await
                     .unwrap()
@@ -338,9 +338,9 @@ async fn a_stale_step_changes_nothing_and_the_queue_filters() {
                     .as_u16()
             }
         };
-        assert_eq!(form("1").await, 303, "{b}");
-        assert_eq!(form("1").await, 422, "{b}: round 1 of 2027 exists");
+        assert_eq!(form("1").await, 422, "{b}: round 1 of 2027 exists (demo)");
+        assert_eq!(form("2").await, 303, "{b}");
         let r = dossier::rounds(db).await.unwrap();
-        assert_eq!((r[0].year, r[0].number, r[0].name.as_str()), (2027, 1, "Đợt 1 năm 2027"));
+        assert_eq!((r[0].year, r[0].number, r[0].name.as_str()), (2027, 2, "Đợt 2 năm 2027"));
     }
 }

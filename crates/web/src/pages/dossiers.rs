@@ -33,11 +33,12 @@ use crate::view::{Chrome, num, with_page};
 /// (Law Đ84 k1 point d: CSTĐCS, CSTĐ of the province, CSTĐTQ).
 const NEEDS_INITIATIVE_CERTIFICATE: &[&str] = &["CSTD_CS", "CSTD_TINH", "CSTD_TQ"];
 
+/// A stored time (RFC 3339, UTC) as Vietnamese offices read it: `dd/mm/yyyy hh:mm` in Vietnam's
+/// time (UTC+7 all year).
 fn at_text(rfc3339: &str) -> String {
-    // "2026-03-02T08:15:00.000Z" -> "02/03/2026 08:15" (UTC as stored).
-    let date = rfc3339.get(..10).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
-    match (date, rfc3339.get(11..16)) {
-        (Some(d), Some(t)) => format!("{} {t}", text::format_date(d)),
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600);
+    match (chrono::DateTime::parse_from_rfc3339(rfc3339), vietnam) {
+        (Ok(t), Some(tz)) => t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string(),
         _ => rfc3339.to_string(),
     }
 }
@@ -357,12 +358,20 @@ impl NewPage {
     }
 }
 
-async fn new_page(state: &AppState, ctx: &Ctx, f: NewForm, errors: Invalid) -> AppResult<NewPage> {
+async fn new_page(state: &AppState, ctx: &Ctx, mut f: NewForm, errors: Invalid) -> AppResult<NewPage> {
     let units = org::all_units(&state.db, &ctx.scope(Permission::Propose), false).await?;
+    let rounds = store::rounds(&state.db).await?;
+    if f.round.is_empty() {
+        // The open round whose last day comes first.
+        let today = chrono::Utc::now().date_naive();
+        if let Some(r) = rounds.iter().filter(|r| r.submit_by >= today).min_by_key(|r| r.submit_by) {
+            f.round = r.id.to_string();
+        }
+    }
     Ok(NewPage {
         chrome: Chrome::new(state, ctx, "/dossiers", "Lập hồ sơ đề nghị khen thưởng"),
         units,
-        rounds: store::rounds(&state.db).await?,
+        rounds,
         kinds: &DossierKind::ALL,
         f,
         errors,
@@ -563,13 +572,14 @@ async fn verdict_for(state: &AppState, holder: Holder, award: &str, year: i32) -
     Ok(tdkt_store::registry::judge(&state.db, &engine, holder, award, year).await?)
 }
 
-fn step_text(action: &str, detail: &serde_json::Value) -> (String, String) {
+fn step_text(catalogue: &tdkt_rules::Catalogue, action: &str, detail: &serde_json::Value) -> (String, String) {
     let s = |k: &str| detail.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let award = || catalogue.get(&s("award")).map(|a| a.name.clone()).unwrap_or_else(|| s("award"));
     let status = |k: &str| Status::parse(&s(k)).map(Status::label).unwrap_or_default();
     let text = match action {
         "dossier.create" => format!("Lập hồ sơ “{}”", s("title")),
-        "dossier.add_nominee" => format!("Thêm {} — {} năm {}", s("name"), s("award"), detail["year"]),
-        "dossier.remove_nominee" => format!("Bỏ {} — {} năm {}", s("name"), s("award"), detail["year"]),
+        "dossier.add_nominee" => format!("Thêm {} — {} năm {}", s("name"), award(), detail["year"]),
+        "dossier.remove_nominee" => format!("Bỏ {} — {} năm {}", s("name"), award(), detail["year"]),
         "dossier.add_document" => format!(
             "Đính kèm {}: {}",
             DocKind::parse(&s("kind")).map(DocKind::label).unwrap_or_default(),
@@ -670,12 +680,13 @@ pub async fn show(
     } else {
         vec![]
     };
+    let catalogue = &crate::eligibility::base()?.catalogue;
     let timeline = store::timeline(&state.db, id)
         .await?
         .into_iter()
         .map(|s| {
             let detail: serde_json::Value = serde_json::from_str(&s.detail).unwrap_or_default();
-            let (text, reason) = step_text(&s.action, &detail);
+            let (text, reason) = step_text(catalogue, &s.action, &detail);
             StepView { at: at_text(&s.at), actor: s.actor_name, text, reason }
         })
         .collect();
@@ -694,7 +705,6 @@ pub async fn show(
     };
     let collectives =
         if can_edit { org::all_units(&state.db, std::slice::from_ref(&d.unit_path), false).await? } else { vec![] };
-    let catalogue = &crate::eligibility::base()?.catalogue;
     let awards_of = |kind: SubjectKind| -> Vec<(String, String)> {
         catalogue
             .all()
@@ -999,7 +1009,8 @@ mod tests {
 
     #[test]
     fn times_show_as_vietnamese_dates() {
-        assert_eq!(at_text("2026-03-02T08:15:00.000Z"), "02/03/2026 08:15");
+        assert_eq!(at_text("2026-03-02T08:15:00.000Z"), "02/03/2026 15:15");
+        assert_eq!(at_text("2026-12-31T20:00:00.000Z"), "01/01/2027 03:00");
     }
 
     #[test]
