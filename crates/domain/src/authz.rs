@@ -89,7 +89,8 @@ impl Role {
                 &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageRules, ViewDossiers, Appraise]
             }
             Role::DeptLeader => &[ViewOrg, Export, ViewDossiers, Appraise],
-            Role::CouncilMember | Role::Signer => &[ViewOrg, ViewDossiers],
+            Role::CouncilMember => &[ViewOrg, ViewDossiers, Vote],
+            Role::Signer => &[ViewOrg, ViewDossiers],
             Role::UnitOfficer => &[ViewOrg, EditPeople, Import, Export, ViewDossiers, Propose],
             // The block head's own unit comes from the unit officer grant it goes with; this
             // grant adds reading the member units of the blocks it leads (see `Subject`).
@@ -127,8 +128,11 @@ pub enum Permission {
     /// Prepare, send and withdraw the unit's own dossiers (what each step allows is the dossier
     /// state machine's decision, `dossier::transition`).
     Propose,
-    /// Receive, appraise, return and pass on dossiers; open nomination rounds.
+    /// Receive, appraise, return and pass on dossiers; open nomination rounds and council
+    /// sessions, record who is present.
     Appraise,
+    /// Cast a council member's ballot (only as the member the account belongs to).
+    Vote,
 }
 
 impl Permission {

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod council;
 pub mod dossier;
 pub mod error;
 pub mod org;

@@ -8,6 +8,7 @@
 //! to the hash-chained audit log in the same transaction as the change.
 
 pub mod audit;
+pub mod council;
 pub mod db;
 pub mod dossier;
 pub mod eligible;

@@ -52,6 +52,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_dossiers.sql"),
         postgres: include_str!("../migrations/postgres/0006_dossiers.sql"),
     },
+    Migration {
+        version: 7,
+        name: "council_votes",
+        sqlite: include_str!("../migrations/sqlite/0007_council_votes.sql"),
+        postgres: include_str!("../migrations/postgres/0007_council_votes.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

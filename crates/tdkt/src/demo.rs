@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::{Context, bail};
 use tdkt_demo::{PersonSeed, Province, UnitSeed};
 use tdkt_domain::authz::Role;
-use tdkt_domain::org::{GroupRole, PersonInput};
+use tdkt_domain::org::{CouncilRole, GroupRole, PersonInput};
 use tdkt_store::org::{self, GroupInput};
 use tdkt_store::users::{self, NewUser};
 use tdkt_store::{Actor, Db, WriteTx};
@@ -23,7 +23,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
     ("chuyenvien", "Chuyên viên Ban TĐKT (Sở Nội vụ)", "SNV", &[(Role::Officer, "UBND")]),
     ("lanhdao", "Lãnh đạo Sở Nội vụ", "SNV", &[(Role::DeptLeader, "UBND")]),
     ("hoidong", "Thành viên Hội đồng TĐKT", "UBND", &[(Role::CouncilMember, "UBND")]),
-    ("chutich", "Chủ tịch UBND tỉnh", "UBND", &[(Role::Signer, "UBND")]),
+    ("chutich", "Chủ tịch UBND tỉnh", "UBND", &[(Role::Signer, "UBND"), (Role::CouncilMember, "UBND")]),
     ("canbo.so", "Cán bộ TĐKT Sở Y tế", "SYT", &[(Role::UnitOfficer, "SYT")]),
     ("canbo.xa", "Cán bộ TĐKT xã Mường Bú", "XA-03847", &[(Role::UnitOfficer, "XA-03847")]),
     ("truongkhoi", "Trưởng khối (Sở Tư pháp)", "STP", &[(Role::UnitOfficer, "STP"), (Role::BlockHead, "STP")]),
@@ -82,17 +82,32 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
         org::add_council_member(&mut w, council_id, person_ids[m.person_index], m.role, &m.title).await?;
     }
     progress("tài khoản");
+    // The council accounts belong to members: `chutich` to the chair (who presides over the
+    // sessions), `hoidong` to the first ordinary member; a ballot is cast as the account's person.
+    let member_with =
+        |role: CouncilRole| p.council.members.iter().find(|m| m.role == role).map(|m| person_ids[m.person_index]);
     for (username, display, home, grants) in DEMO_USERS {
         let hash = tdkt_web::password::hash(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
+        let person_id = match *username {
+            "chutich" => member_with(CouncilRole::Chair),
+            "hoidong" => member_with(CouncilRole::Member),
+            _ => None,
+        };
         let id = users::create_user(
             &mut w,
-            &NewUser { username, display_name: display, password_hash: &hash, unit_id: ids[*home], person_id: None },
+            &NewUser { username, display_name: display, password_hash: &hash, unit_id: ids[*home], person_id },
         )
         .await?;
         for (role, unit) in *grants {
             users::grant_role(&mut w, id, *role, ids[*unit]).await?;
         }
     }
+    // No text in force sets the council's quorum or pass ratio (law.md §4.4): the demo province
+    // sets its own, as a province does in its council's rules.
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).context("ngày")?;
+    let note = "Giá trị của tỉnh mẫu (quy chế hoạt động của Hội đồng), không phải quy định của pháp luật";
+    tdkt_store::registry::set_param_override(&mut w, "council.quorum_ratio", from, Some(0.5), note).await?;
+    tdkt_store::registry::set_param_override(&mut w, "council.vote_ratio", from, Some(0.5), note).await?;
     org::meta_set(&w, "demo", "Sơn La").await?;
     w.commit().await?;
     progress("hồ sơ đề nghị khen thưởng");

@@ -15,7 +15,7 @@ const USERS: &[(&str, char)] = &[
     ("chuyenvien", 'O'), // commendation officer, whole province
     ("lanhdao", 'L'),    // department leader: reads and exports
     ("hoidong", 'V'),    // council member: reads
-    ("chutich", 'V'),    // signer: reads
+    ("chutich", 'V'),    // signer and council chair: reads, votes
     ("canbo.so", 'S'),   // unit officer of Sở Y tế
     ("canbo.xa", 'X'),   // unit officer of Xã Mường Bú
     ("truongkhoi", 'B'), // unit officer of Sở Tư pháp, head of the block Sở Nội vụ belongs to
@@ -293,7 +293,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "/admin/users/{id}/roles",
                     "POST",
                     format!("/admin/users/{}/roles", chutich.id),
-                    Body::Form(vec![("role", "hoi_dong".into()), ("unit_code", "UBND".into())]),
+                    Body::Form(vec![("role", "hoi_dong".into()), ("unit_code", "SNV".into())]),
                     "A",
                     303,
                 ),
@@ -441,6 +441,42 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     format!("/dossiers/{dossier}/documents/999999"),
                     Body::None,
                     "OLVS",
+                    404,
+                ),
+                // Council sessions: the province's readers see them; the office opens them and
+                // records attendance; members vote; (an unknown session is a 404 after the check).
+                case("/council/sessions", "GET", "/council/sessions".into(), Body::None, "OLV", 200),
+                case(
+                    "/council/sessions",
+                    "POST",
+                    "/council/sessions".into(),
+                    Body::Form(vec![("title", "Thử".into())]),
+                    "OL",
+                    422,
+                ),
+                case("/council/sessions/{id}", "GET", "/council/sessions/999999".into(), Body::None, "OLV", 404),
+                case(
+                    "/council/sessions/{id}/attendance",
+                    "POST",
+                    "/council/sessions/999999/attendance".into(),
+                    Body::Form(vec![("present", "1".into())]),
+                    "OL",
+                    404,
+                ),
+                case(
+                    "/council/sessions/{id}/vote",
+                    "POST",
+                    "/council/sessions/999999/vote".into(),
+                    Body::Form(vec![("item_1", "dong_y".into())]),
+                    "V",
+                    404,
+                ),
+                case(
+                    "/council/sessions/{id}/close",
+                    "POST",
+                    "/council/sessions/999999/close".into(),
+                    Body::None,
+                    "OLV",
                     404,
                 ),
                 case(

@@ -7,7 +7,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::pages::{admin, dashboard, dossiers, duplicates, eligible, exchange, groups, people, rules, session, units};
+use crate::pages::{
+    admin, dashboard, dossiers, duplicates, eligible, exchange, groups, people, rules, session, sessions, units,
+};
 use crate::{AppState, api, assets, auth};
 
 /// The whole application.
@@ -51,6 +53,11 @@ pub fn router(state: AppState) -> Router {
         .route("/groups/{id}", get(groups::show))
         .route("/groups/{id}/role", post(groups::set_role))
         .route("/council", get(groups::council))
+        .route("/council/sessions", get(sessions::list).post(sessions::create))
+        .route("/council/sessions/{id}", get(sessions::show))
+        .route("/council/sessions/{id}/attendance", post(sessions::attendance))
+        .route("/council/sessions/{id}/vote", post(sessions::vote))
+        .route("/council/sessions/{id}/close", post(sessions::close))
         .route("/council/{id}/add", post(groups::add_member))
         .route("/council/{id}/remove", post(groups::remove_member))
         .route("/import", get(exchange::form))

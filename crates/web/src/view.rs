@@ -41,6 +41,11 @@ impl Chrome {
         add("/groups", "Cụm, khối thi đua", "Tổ chức", view);
         add("/council", "Hội đồng TĐKT", "Tổ chức", view);
         add("/dossiers", "Hồ sơ đề nghị khen thưởng", "Khen thưởng", s.can_anywhere(Permission::ViewDossiers));
+        let province_reader = s
+            .grants
+            .iter()
+            .any(|g| g.role.permissions().contains(&Permission::ViewDossiers) && g.unit_path.matches('/').count() == 2);
+        add("/council/sessions", "Phiên họp Hội đồng", "Khen thưởng", province_reader);
         add("/eligible", "Xét điều kiện hàng loạt", "Khen thưởng", view);
         add("/duplicates", "Kiểm tra trùng lặp", "Khen thưởng", view);
         add("/rules", "Danh mục, quy tắc, tham số", "Khen thưởng", view);
@@ -53,6 +58,11 @@ impl Chrome {
         add("/admin/users", "Tài khoản, phân quyền", "Quản trị", s.can_anywhere(Permission::ManageUsers));
         add("/audit", "Nhật ký hệ thống", "Quản trị", s.can_anywhere(Permission::ViewAudit));
         add("/account/password", "Đổi mật khẩu", "Cá nhân", true);
+        // Only the most specific entry is active (/council/sessions, not also /council).
+        let best = nav.iter().filter(|n| n.active).map(|n| n.href.len()).max().unwrap_or(0);
+        for n in &mut nav {
+            n.active = n.active && n.href.len() == best;
+        }
         let roles = ctx.roles().iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
         Chrome {
             province: state.config.province.clone(),

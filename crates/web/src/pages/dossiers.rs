@@ -71,7 +71,12 @@ fn decide(ctx: &Ctx, d: &Dossier, action: &Action, facts: &Facts) -> Result<Stat
 }
 
 /// What the state machine needs to know of a dossier.
-fn facts(d: &Dossier, nominees: &[Nominee], documents: &[Document]) -> AppResult<(Facts, Proposes)> {
+fn facts(
+    d: &Dossier,
+    nominees: &[Nominee],
+    documents: &[Document],
+    council: &[(i64, bool)],
+) -> AppResult<(Facts, Proposes)> {
     let catalogue = &crate::eligibility::base()?.catalogue;
     let awards: Vec<_> = nominees.iter().filter_map(|n| catalogue.get(&n.award_code)).collect();
     let proposes = Proposes {
@@ -89,7 +94,7 @@ fn facts(d: &Dossier, nominees: &[Nominee], documents: &[Document]) -> AppResult
             needs_posting: awards.iter().any(|a| matches!(a.category, Category::HuanChuong | Category::DanhHieuVinhDu)),
             decided_above: !awards.is_empty()
                 && awards.iter().all(|a| matches!(a.level.as_str(), "nha_nuoc" | "chinh_phu")),
-            council_passed: false,
+            council_passed: council.iter().any(|(_, passed)| *passed),
         },
         proposes,
     ))
@@ -445,6 +450,8 @@ pub struct NomineeView {
     pub others: Vec<OtherNomination>,
     /// Open complaints, inspections or investigations (law.md G4).
     pub open: Vec<String>,
+    /// The council's result, once it has voted.
+    pub passed: Option<bool>,
 }
 
 impl NomineeView {
@@ -596,6 +603,9 @@ fn step_text(catalogue: &tdkt_rules::Catalogue, action: &str, detail: &serde_jso
         "dossier.refuse" => "Kết luận không khen thưởng".to_string(),
         "dossier.pass" => format!("Chuyển tiếp: {}", status("to")),
         "dossier.end_posting" => "Kết thúc công khai, trình Hội đồng".to_string(),
+        "dossier.on_agenda" => format!("Đưa vào phiên họp Hội đồng “{}”", s("title")),
+        "dossier.close_vote" => format!("Hội đồng kết thúc bỏ phiếu: {}", status("to")),
+        "dossier.forward" => "Trình cấp trên".to_string(),
         _ => text,
     };
     (text, s("reason"))
@@ -607,6 +617,7 @@ const OFFERED: &[(&str, bool, bool)] = &[
     ("start_appraisal", false, false),
     ("pass", false, false),
     ("end_posting", false, false),
+    ("forward", false, false),
     ("return", true, false),
     ("refuse", true, true),
     ("withdraw", false, true),
@@ -621,6 +632,7 @@ fn action_of(code: &str, reason: &str) -> Option<Action> {
         "refuse" => Action::Refuse { reason: reason.to_string() },
         "pass" => Action::PassToCouncil,
         "end_posting" => Action::EndPosting,
+        "forward" => Action::Forward,
         _ => return None,
     })
 }
@@ -634,7 +646,8 @@ pub async fn show(
     let d = load(&state, &ctx, id).await?;
     let nominees = store::nominees(&state.db.conn, id).await?;
     let documents = store::documents(&state.db.conn, id).await?;
-    let (facts, proposes) = facts(&d, &nominees, &documents)?;
+    let council = tdkt_store::council::results_of_dossier(&state.db.conn, id).await?;
+    let (facts, proposes) = facts(&d, &nominees, &documents, &council)?;
     let attached: Vec<DocKind> = documents.iter().filter_map(Document::doc_kind).collect();
     let required = flow::required_documents(proposes)
         .into_iter()
@@ -673,7 +686,8 @@ pub async fn show(
             }
         };
         let others = store::other_nominations(&state.db, &n).await?;
-        views.push(NomineeView { n, then, now, now_error, others, open });
+        let passed = council.iter().rev().find(|(id, _)| *id == n.id).map(|(_, p)| *p);
+        views.push(NomineeView { n, then, now, now_error, others, open, passed });
     }
     let checklist = if is_office && matches!(d.status, Status::Submitted | Status::Appraising) {
         appraisal_checklist(&facts, &views)
@@ -988,7 +1002,8 @@ pub async fn act(
     }
     let nominees = store::nominees(&state.db.conn, id).await?;
     let documents = store::documents(&state.db.conn, id).await?;
-    let (facts, _) = facts(&d, &nominees, &documents)?;
+    let council = tdkt_store::council::results_of_dossier(&state.db.conn, id).await?;
+    let (facts, _) = facts(&d, &nominees, &documents, &council)?;
     let to = decide(&ctx, &d, &action, &facts).map_err(|r| AppError::Invalid(Invalid::one("action", r.0)))?;
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
     store::move_to(&mut w, &d, &action, to).await?;

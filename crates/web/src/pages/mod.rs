@@ -11,6 +11,7 @@ pub mod groups;
 pub mod people;
 pub mod rules;
 pub mod session;
+pub mod sessions;
 pub mod units;
 
 use axum::response::Html;
