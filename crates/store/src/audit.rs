@@ -43,12 +43,15 @@ pub struct WriteTx {
     last_seq: i64,
     last_hash: String,
     recorded: usize,
+    /// This process's turn to write (SQLite), held until commit or rollback.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Db {
     /// Begins a writing transaction on behalf of `actor`.
     pub async fn write(&self, actor: &Actor) -> StoreResult<WriteTx> {
         let backend = self.backend();
+        let turn = self.turn().await;
         let tx = self.conn.begin().await?;
         // Take the lock before reading anything, so no other writer can slip in between.
         tx.execute_unprepared("UPDATE audit_head SET last_seq = last_seq WHERE id = 1").await?;
@@ -64,6 +67,7 @@ impl Db {
             last_seq: head.last_seq,
             last_hash: head.last_hash,
             recorded: 0,
+            _turn: turn,
         })
     }
 }

@@ -305,8 +305,33 @@ pub async fn vote(w: &mut WriteTx, session_id: i64, person_id: i64, choices: &[(
     if !present(&w.tx, session_id).await?.contains(&person_id) {
         return Err(StoreError::invalid("vote", "thư ký chưa ghi nhận bạn có mặt tại phiên họp"));
     }
-    let on_agenda: Vec<i64> = items(&w.tx, session_id).await?.into_iter().map(|i| i.id).collect();
-    let already = voted_by(&w.tx, session_id, person_id).await?;
+    // Only the items asked about are read: a session may have hundreds.
+    let asked: Vec<sea_orm::Value> = choices.iter().map(|(i, _)| (*i).into()).collect();
+    let marks = vec!["?"; asked.len()].join(", ");
+    let mut vals = vec![session_id.into()];
+    vals.extend(asked.iter().cloned());
+    let on_agenda: Vec<i64> = Id::find_by_statement(stmt(
+        w.backend(),
+        &format!("SELECT id FROM council_item WHERE session_id = ? AND id IN ({marks})"),
+        vals,
+    ))
+    .all(&w.tx)
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
+    let mut vals = vec![person_id.into()];
+    vals.extend(asked);
+    let already: Vec<i64> = Id::find_by_statement(stmt(
+        w.backend(),
+        &format!("SELECT item_id AS id FROM council_voted WHERE person_id = ? AND item_id IN ({marks})"),
+        vals,
+    ))
+    .all(&w.tx)
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
     let mut seen = vec![];
     for (item, _) in choices {
         if !on_agenda.contains(item) {

@@ -11,6 +11,10 @@ use crate::error::{StoreError, StoreResult};
 #[derive(Clone, Debug)]
 pub struct Db {
     pub conn: DatabaseConnection,
+    /// SQLite: writers of this process queue here, in order, before taking the database's write
+    /// lock (SQLite's own wait is a retry loop that lets a writer starve past its timeout when
+    /// many write at once). PostgreSQL queues writers on the `audit_head` row lock itself.
+    pub(crate) writers: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// Which database a URL names.
@@ -84,7 +88,8 @@ impl Db {
         let conn = Database::connect(opts)
             .await
             .map_err(|e| StoreError::Other(format!("không kết nối được cơ sở dữ liệu {}: {e}", redact(&url))))?;
-        let db = Db { conn };
+        let writers = (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        let db = Db { conn, writers };
         if backend == Backend::Sqlite {
             // sqlx already sets these per connection; asserting them here keeps the invariant visible.
             db.conn.execute_unprepared("PRAGMA journal_mode = WAL").await?;
@@ -95,6 +100,16 @@ impl Db {
 
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
+    }
+
+    /// Waits for this process's turn to write (SQLite; nothing to wait for on PostgreSQL). Every
+    /// write takes it: [`Db::write`] for changes, and the unaudited bookkeeping writes (sessions,
+    /// failed logins, panel rebuilds) around their statement.
+    pub async fn turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.writers {
+            Some(queue) => Some(queue.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     /// Refreshes the planner's statistics (after bulk loads).

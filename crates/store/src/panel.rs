@@ -76,6 +76,7 @@ pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut (dyn FnMut(u
     let total = stale.len() as u64;
     for (done, s) in stale.into_iter().enumerate() {
         let panel = build_chunk(db, catalogue, s.chunk).await?;
+        let _turn = db.turn().await;
         let tx = db.conn.begin().await?;
         // Claim the build first (this also locks the mark's row): a newer build already stored
         // wins, and this one is dropped.

@@ -246,6 +246,7 @@ pub async fn find_session(db: &Db, id: &str) -> StoreResult<Option<Session>> {
 /// Slides the session's expiry (not audited: bookkeeping, not a change of data).
 pub async fn touch_session(db: &Db, id: &str, expires_at: &str) -> StoreResult<()> {
     use sea_orm::ConnectionTrait;
+    let _turn = db.turn().await;
     db.conn
         .execute_raw(stmt(
             db.backend(),
@@ -264,6 +265,7 @@ pub async fn delete_session(w: &WriteTx, id: &str) -> StoreResult<()> {
 /// Removes expired sessions and old failure records.
 pub async fn purge_expired(db: &Db, failures_before: &str) -> StoreResult<()> {
     use sea_orm::ConnectionTrait;
+    let _turn = db.turn().await;
     db.conn
         .execute_raw(stmt(db.backend(), "DELETE FROM session WHERE expires_at <= ?", vec![now_text().into()]))
         .await?;
@@ -277,6 +279,7 @@ pub async fn purge_expired(db: &Db, failures_before: &str) -> StoreResult<()> {
 
 pub async fn record_login_failure(db: &Db, username: &str, client: &str) -> StoreResult<()> {
     use sea_orm::ConnectionTrait;
+    let _turn = db.turn().await;
     db.conn
         .execute_raw(stmt(
             db.backend(),
@@ -306,6 +309,7 @@ pub async fn login_failures_since(db: &Db, username: &str, client: &str, since: 
 
 pub async fn clear_login_failures(db: &Db, username: &str) -> StoreResult<()> {
     use sea_orm::ConnectionTrait;
+    let _turn = db.turn().await;
     db.conn
         .execute_raw(stmt(
             db.backend(),

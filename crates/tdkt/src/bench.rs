@@ -1,6 +1,7 @@
 //! Benchmarks on generated data, on SQLite or PostgreSQL: `tdkt bench search` (person search on
 //! N people) and `tdkt bench registry` (N people with 20 years of records written as CSV,
-//! imported, then bulk eligibility timed beside the same rule as one SQL query).
+//! imported, then bulk eligibility timed beside the same rule as one SQL query) and
+//! `tdkt bench dossiers` (the office's queue and a council's vote over HTTP).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -26,6 +27,26 @@ pub enum BenchCmd {
         /// Reuse a database an earlier run with the same --people filled (skip the load).
         #[arg(long)]
         reuse: bool,
+    },
+    /// The officer's queue over many dossiers and a council voting all at once, through the
+    /// real server on loopback: timings per request, and checks that no vote is lost, doubled or
+    /// shown before the vote is closed.
+    Dossiers {
+        /// Database to fill: a new SQLite file by default; a postgres:// URL must name an empty database.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Dossiers in the queue.
+        #[arg(long, default_value_t = 50_000)]
+        dossiers: usize,
+        /// Council members voting at the same time.
+        #[arg(long, default_value_t = 25)]
+        members: usize,
+        /// Nominees on the session's agenda.
+        #[arg(long, default_value_t = 500)]
+        nominees: usize,
+        /// Timed requests of the queue page.
+        #[arg(long, default_value_t = 300)]
+        queue_requests: usize,
     },
     /// Generate N people with 20 years (2006–2025) of ratings, titles and initiatives as CSV,
     /// import them, build the eligibility panel, then time bulk eligibility and the SQL query.
@@ -68,6 +89,9 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         BenchCmd::Search { people, database_url, queries, reuse } => {
             search(*people, database_url.as_deref(), *queries, *reuse).await
+        }
+        BenchCmd::Dossiers { database_url, dossiers, members, nominees, queue_requests } => {
+            crate::bench_dossiers::run(database_url.as_deref(), *dossiers, *members, *nominees, *queue_requests).await
         }
         BenchCmd::Registry { people, database_url, csv, award, year, runs, reuse } => {
             crate::bench_registry::run(*people, database_url.as_deref(), csv.as_deref(), award, *year, *runs, *reuse)

@@ -162,7 +162,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", Config::example());
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Bench(cmd) => return crate::bench::run(cmd).await,
+        Command::Bench(cmd) => {
+            // The server a benchmark drives logs its errors.
+            init_logging(&std::env::var("TDKT_LOG").unwrap_or_else(|_| "warn".into()));
+            return crate::bench::run(cmd).await;
+        }
         Command::Check(args) => return crate::check::run(args),
         _ => {}
     }

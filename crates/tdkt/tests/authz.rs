@@ -456,6 +456,14 @@ async fn every_route_with_every_role_on_another_units_objects() {
                 ),
                 case("/council/sessions/{id}", "GET", "/council/sessions/999999".into(), Body::None, "OLV", 404),
                 case(
+                    "/council/sessions/{id}/minutes.docx",
+                    "GET",
+                    "/council/sessions/999999/minutes.docx".into(),
+                    Body::None,
+                    "OLV",
+                    404,
+                ),
+                case(
                     "/council/sessions/{id}/attendance",
                     "POST",
                     "/council/sessions/999999/attendance".into(),

@@ -290,6 +290,18 @@ async fn members_vote_in_secret_and_the_chair_closes() {
         assert!(page.contains("Kết quả bỏ phiếu") && page.contains("Thông qua"), "{b}");
         let page = office.get(format!("{}/dossiers/{first}", app.url)).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("Hội đồng thông qua"), "{b}: the dossier shows the result");
+        // The minutes: a Word document with the counts.
+        let r = office.get(format!("{}/council/sessions/{session}/minutes.docx", app.url)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{b}");
+        let bytes = r.bytes().await.unwrap();
+        let json = docx_rs::read_docx(&bytes).expect("Word opens the minutes").json();
+        assert!(
+            json.contains("BIÊN BẢN") && json.contains("10/15 thành viên") && json.contains("Phiên họp thử"),
+            "{b}"
+        );
+        assert!(json.contains(&items[4].name), "{b}: every nominee is listed");
+        // Kept for a look (LibreOffice to PDF, then pdftoppm); the test does not read it back.
+        let _ = std::fs::write(std::env::temp_dir().join(format!("tdkt-minutes-{b}.docx")), &bytes);
         // Closed: no more votes, no second close.
         let (s, _) = vote(h.clone(), hcsrf.clone(), items[1].id, "dong_y").await;
         assert_eq!(s, 422, "{b}");

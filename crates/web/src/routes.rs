@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/council/sessions/{id}/attendance", post(sessions::attendance))
         .route("/council/sessions/{id}/vote", post(sessions::vote))
         .route("/council/sessions/{id}/close", post(sessions::close))
+        .route("/council/sessions/{id}/minutes.docx", get(sessions::minutes))
         .route("/council/{id}/add", post(groups::add_member))
         .route("/council/{id}/remove", post(groups::remove_member))
         .route("/import", get(exchange::form))

@@ -344,3 +344,59 @@ pub async fn close(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     .await;
     or_page(&state, &ctx, id, r, "#results").await
 }
+
+/// The minutes of a closed session, as a Word document.
+pub async fn minutes(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    require_reader(&state, &ctx).await?;
+    let s = store::get_session(&state.db.conn, id).await?;
+    if s.is_open() {
+        return Err(invalid("minutes", "Biên bản có sau khi người chủ trì kết thúc bỏ phiếu"));
+    }
+    let members = org::council_members(&state.db, s.council_id).await?;
+    let present_ids = store::present(&state.db.conn, id).await?;
+    let present: Vec<String> =
+        members.iter().filter(|m| present_ids.contains(&m.person_id)).map(|m| m.full_name.clone()).collect();
+    let rows = store::items(&state.db.conn, id)
+        .await?
+        .into_iter()
+        .map(|i| {
+            let (yes, no) = (i.yes.unwrap_or(0).max(0) as u32, i.no.unwrap_or(0).max(0) as u32);
+            tdkt_docs::MinutesRow {
+                name: i.name,
+                unit: i.unit_name,
+                award: i.award_name,
+                yes,
+                no,
+                blank: (present.len() as u32).saturating_sub(yes + no),
+                passed: i.passed == Some(true),
+            }
+        })
+        .collect();
+    let province = &state.config.province;
+    let m = tdkt_docs::Minutes {
+        upper_body: format!("UBND TỈNH {}", province.to_uppercase()),
+        body: "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG".into(),
+        place: province.clone(),
+        title: s.title.clone(),
+        meets_on: s.meets_on,
+        chair: s.chair_name.clone(),
+        members: s.members.map_or(members.len(), |n| n.max(0) as usize),
+        present,
+        quorum_ratio: s.quorum_ratio.unwrap_or_default(),
+        vote_ratio: s.vote_ratio.unwrap_or_default(),
+        rows,
+    };
+    let bytes = tdkt_docs::council_minutes(&m).map_err(|e| AppError::Internal(e.to_string()))?;
+    let name = format!("bien-ban-hop-hoi-dong-{}.docx", s.meets_on.format("%Y-%m-%d"));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
