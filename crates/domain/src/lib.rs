@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod calendar;
 pub mod council;
 pub mod dossier;
 pub mod error;

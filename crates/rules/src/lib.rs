@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod catalogue;
 pub mod engine;
 pub mod history;
+pub mod holidays;
 pub mod params;
 pub mod ruleset;
 

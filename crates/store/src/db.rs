@@ -157,6 +157,15 @@ pub fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Today in Vietnam (UTC+7 all year), the day offices live by.
+pub fn today() -> chrono::NaiveDate {
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600);
+    match vietnam {
+        Some(tz) => chrono::Utc::now().with_timezone(&tz).date_naive(),
+        None => chrono::Utc::now().date_naive(),
+    }
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
 pub fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -112,6 +112,8 @@ pub struct Dossier {
     /// The office's last reason (a return, a refusal).
     pub note: String,
     pub submitted_at: Option<String>,
+    /// The day its nominees were posted publicly (law.md §4.3).
+    pub posted_on: Option<NaiveDate>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -141,13 +143,14 @@ struct DossierRow {
     version: i32,
     note: String,
     submitted_at: Option<String>,
+    posted_on: Option<NaiveDate>,
     created_at: String,
     updated_at: String,
 }
 
 const DOSSIER_COLS: &str = "d.id, d.unit_id, u.name AS unit_name, u.path AS unit_path, d.round_id, r.year AS round_year, \
      r.number AS round_number, r.name AS round_name, r.submit_by, d.kind, d.simplified, d.title, d.status, d.version, \
-     d.note, d.submitted_at, d.created_at, d.updated_at";
+     d.note, d.submitted_at, d.posted_on, d.created_at, d.updated_at";
 const DOSSIER_FROM: &str = "dossier d JOIN unit u ON u.id = d.unit_id JOIN dossier_round r ON r.id = d.round_id";
 
 impl TryFrom<DossierRow> for Dossier {
@@ -173,6 +176,7 @@ impl TryFrom<DossierRow> for Dossier {
             version: r.version,
             note: r.note,
             submitted_at: r.submitted_at,
+            posted_on: r.posted_on,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -601,6 +605,9 @@ pub async fn move_to(w: &mut WriteTx, d: &Dossier, action: &Action, to: Status) 
             "hồ sơ vừa được người khác chuyển sang bước khác; hãy tải lại trang để xem trạng thái mới",
         ));
     }
+    if to == Status::Posting {
+        w.exec("UPDATE dossier SET posted_on = ? WHERE id = ?", vec![crate::db::today().into(), d.id.into()]).await?;
+    }
     if submit {
         let nominees = nominees(&w.tx, d.id).await?;
         let documents = documents(&w.tx, d.id).await?;
@@ -793,4 +800,44 @@ pub async fn other_nominations(db: &Db, n: &Nominee) -> StoreResult<Vec<OtherNom
     ))
     .all(&db.conn)
     .await?)
+}
+
+/// A public holiday the province entered.
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct Holiday {
+    pub day: NaiveDate,
+    pub name: String,
+}
+
+pub async fn holidays(db: &impl ConnectionTrait) -> StoreResult<Vec<Holiday>> {
+    Ok(Holiday::find_by_statement(stmt(
+        db.get_database_backend(),
+        "SELECT day, name FROM holiday ORDER BY day",
+        vec![],
+    ))
+    .all(db)
+    .await?)
+}
+
+pub async fn add_holiday(w: &mut WriteTx, day: NaiveDate, name: &str) -> StoreResult<()> {
+    let name = text::clean(name);
+    if name.is_empty() {
+        return Err(StoreError::invalid("name", "cần ghi tên ngày nghỉ (ví dụ: Tết Nguyên đán)"));
+    }
+    if count(&w.tx, "SELECT COUNT(*) AS n FROM holiday WHERE day = ?", vec![day.into()]).await? > 0 {
+        return Err(StoreError::invalid("day", format!("ngày {} đã có trong danh sách", text::format_date(day))));
+    }
+    w.exec(
+        "INSERT INTO holiday (day, name, created_at) VALUES (?, ?, ?)",
+        vec![day.into(), name.clone().into(), now_text().into()],
+    )
+    .await?;
+    w.record("holiday.add", "holiday", Some(day.to_string()), None, serde_json::json!({"name": name})).await
+}
+
+pub async fn delete_holiday(w: &mut WriteTx, day: NaiveDate) -> StoreResult<()> {
+    if w.exec("DELETE FROM holiday WHERE day = ?", vec![day.into()]).await? == 0 {
+        return Err(StoreError::NotFound("ngày nghỉ"));
+    }
+    w.record("holiday.delete", "holiday", Some(day.to_string()), None, serde_json::json!({})).await
 }

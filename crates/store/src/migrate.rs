@@ -58,6 +58,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_council_votes.sql"),
         postgres: include_str!("../migrations/postgres/0007_council_votes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "posting",
+        sqlite: include_str!("../migrations/sqlite/0008_posting.sql"),
+        postgres: include_str!("../migrations/postgres/0008_posting.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

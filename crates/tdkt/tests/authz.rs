@@ -346,6 +346,23 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "AO",
                     404,
                 ),
+                // Public holidays: province roles only (a bad date is a 422 after the check).
+                case(
+                    "/rules/holidays",
+                    "POST",
+                    "/rules/holidays".into(),
+                    Body::Form(vec![("day", "31/02/2026".into()), ("name", "Thử".into())]),
+                    "AO",
+                    422,
+                ),
+                case(
+                    "/rules/holidays/delete",
+                    "POST",
+                    "/rules/holidays/delete".into(),
+                    Body::Form(vec![("day", "01/06/2031".into())]),
+                    "AO",
+                    404,
+                ),
                 case(
                     "/eligible",
                     "GET",

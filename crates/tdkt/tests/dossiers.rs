@@ -344,3 +344,102 @@ async fn a_stale_step_changes_nothing_and_the_queue_filters() {
         assert_eq!((r[0].year, r[0].number, r[0].name.as_str()), (2027, 2, "Đợt 2 năm 2027"));
     }
 }
+
+#[tokio::test]
+async fn an_order_is_posted_for_the_working_days_before_the_council() {
+    use tdkt_domain::dossier::{Action, DocKind, DossierKind, Status};
+    for b in backends() {
+        let app = TestApp::demo(b, 400).await;
+        let db = &app.tdb.db;
+        let unit = tdkt_store::org::get_unit(&db.conn, app.unit_id("SYT").await).await.unwrap();
+        let p = someone_of(&app, "SYT", 0).await;
+        let round = dossier::rounds(db).await.unwrap().remove(0).id;
+        let mut w = db.write(&tdkt_store::Actor::system("thử")).await.unwrap();
+        let new = dossier::NewDossier {
+            unit_id: unit.id,
+            round_id: round,
+            kind: DossierKind::Regular,
+            simplified: false,
+            title: "Đề nghị tặng Huân chương Lao động hạng Ba".into(),
+        };
+        let id = dossier::create(&mut w, &new).await.unwrap();
+        let mut d = dossier::get(&w.tx, id).await.unwrap();
+        let n = dossier::NewNominee {
+            holder: tdkt_store::registry::Holder::Person(p.id),
+            award_code: "HCLD3".into(),
+            year: 2025,
+            verdict: "eligible".into(),
+            verdict_json: "{}".into(),
+        };
+        dossier::add_nominee(&mut w, &d, &n).await.unwrap();
+        for kind in [DocKind::Submission, DocKind::AchievementReport, DocKind::Minutes] {
+            let doc = dossier::NewDocument {
+                kind,
+                file_name: "x.pdf".into(),
+                media_type: "application/pdf".into(),
+                size: 1,
+                sha256: "0".repeat(64),
+            };
+            dossier::add_document(&mut w, &d, &doc).await.unwrap();
+        }
+        for (action, to) in [(Action::Submit, Status::Submitted), (Action::StartAppraisal, Status::Appraising)] {
+            dossier::move_to(&mut w, &d, &action, to).await.unwrap();
+            d = dossier::get(&w.tx, id).await.unwrap();
+        }
+        w.commit().await.unwrap();
+
+        // An order goes to public posting first (NĐ 98/2023 Đ46 k2), posted today.
+        let (office, ocsrf) = app.login("chuyenvien").await;
+        let act = |action: &'static str| {
+            let (c, csrf, url) = (office.clone(), ocsrf.clone(), format!("{}/dossiers/{id}/action", app.url));
+            async move {
+                let r = c.post(url).form(&[("_csrf", csrf.as_str()), ("action", action)]).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        assert_eq!(act("pass").await.0, 303, "{b}");
+        let d = dossier::get(&db.conn, id).await.unwrap();
+        assert_eq!((d.status, d.posted_on), (Status::Posting, Some(tdkt_store::db::today())), "{b}");
+        let page = office.get(format!("{}/dossiers/{id}", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("id=\"posting\"") && page.contains("đủ 10 ngày làm việc"), "{b}");
+        // Ten working days have not passed.
+        let (s, page) = act("end_posting").await;
+        assert_eq!(s, 422, "{b}");
+        assert!(page.contains("Chưa đủ 10 ngày làm việc"), "{b}");
+        assert_eq!(dossier::get(&db.conn, id).await.unwrap().status, Status::Posting);
+        // Posted a month ago: the period is over.
+        let month_ago = tdkt_store::db::today() - chrono::Days::new(30);
+        use sea_orm::ConnectionTrait;
+        db.conn
+            .execute_raw(tdkt_store::db::stmt(
+                db.backend(),
+                "UPDATE dossier SET posted_on = ? WHERE id = ?",
+                vec![month_ago.into(), id.into()],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(act("end_posting").await.0, 303, "{b}");
+        assert_eq!(dossier::get(&db.conn, id).await.unwrap().status, Status::Council, "{b}");
+
+        // The province enters the year's moving holidays; a unit officer cannot.
+        let holiday = |c: reqwest::Client, csrf: String, day: &'static str| {
+            let url = format!("{}/rules/holidays", app.url);
+            async move {
+                c.post(url)
+                    .form(&[("_csrf", csrf.as_str()), ("day", day), ("name", "Tết Nguyên đán")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(holiday(office.clone(), ocsrf.clone(), "17/02/2026").await, 303, "{b}");
+        assert_eq!(holiday(office.clone(), ocsrf.clone(), "17/02/2026").await, 422, "{b}: twice");
+        let (unit_officer, ucsrf) = app.login("canbo.so").await;
+        assert_eq!(holiday(unit_officer, ucsrf, "18/02/2026").await, 403, "{b}");
+        let days = dossier::holidays(&db.conn).await.unwrap();
+        assert_eq!(days.len(), 1);
+        assert_eq!(days[0].day, chrono::NaiveDate::from_ymd_opt(2026, 2, 17).unwrap());
+    }
+}

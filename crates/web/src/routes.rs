@@ -34,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .route("/rules", get(rules::show))
         .route("/rules/params", post(rules::set))
         .route("/rules/params/delete", post(rules::delete))
+        .route("/rules/holidays", post(rules::add_holiday))
+        .route("/rules/holidays/delete", post(rules::delete_holiday))
         .route("/eligible.{format}", get(eligible::export))
         .route("/dossiers", get(dossiers::list))
         .route("/dossiers/new", get(dossiers::new_form).post(dossiers::create))

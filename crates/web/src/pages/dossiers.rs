@@ -43,6 +43,25 @@ fn at_text(rfc3339: &str) -> String {
     }
 }
 
+/// A posting period: from the day the nominees were posted, `days` working days not counting
+/// that day (weekends and public holidays excluded); the council may take the dossier after `end`.
+pub struct Posting {
+    pub start: chrono::NaiveDate,
+    pub days: Option<u32>,
+    pub end: Option<chrono::NaiveDate>,
+}
+
+async fn posting(state: &AppState, d: &Dossier) -> AppResult<Option<Posting>> {
+    let Some(start) = d.posted_on else { return Ok(None) };
+    let engine = crate::eligibility::engine(&state.db).await?;
+    // The number of days is a dated parameter (NĐ 98/2023 Đ46 k2); unset, the office judges.
+    let days = engine.params.value("posting.working_days", start).map(|v| v.round().max(0.0) as u32);
+    let entered = store::holidays(&state.db.conn).await?.into_iter().map(|h| h.day);
+    let calendar = tdkt_rules::holidays::calendar(entered);
+    let end = days.map(|n| calendar.nth_working_day(start.succ_opt().unwrap_or(start), n));
+    Ok(Some(Posting { start, days, end }))
+}
+
 /// The roles the user holds over the dossier's unit, as the state machine sees them.
 fn whos(ctx: &Ctx, d: &Dossier) -> Vec<Who> {
     let mut out: Vec<Who> = vec![];
@@ -502,6 +521,7 @@ struct DossierPage {
     /// Why the unit cannot send yet (missing documents, no nominee).
     submit_blocked: Option<String>,
     can_edit: bool,
+    posting: Option<Posting>,
     /// The appraisal checklist, for the office while it receives and appraises: (passed, text).
     checklist: Vec<(bool, String)>,
     timeline: Vec<StepView>,
@@ -737,6 +757,7 @@ pub async fn show(
         actions,
         submit_blocked,
         can_edit,
+        posting: posting(&state, &d).await?,
         checklist,
         timeline,
         versions: store::versions(&state.db.conn, id).await?,
@@ -1005,6 +1026,18 @@ pub async fn act(
     let council = tdkt_store::council::results_of_dossier(&state.db.conn, id).await?;
     let (facts, _) = facts(&d, &nominees, &documents, &council)?;
     let to = decide(&ctx, &d, &action, &facts).map_err(|r| AppError::Invalid(Invalid::one("action", r.0)))?;
+    if action == Action::EndPosting
+        && let Some(Posting { days: Some(n), end: Some(end), .. }) = posting(&state, &d).await?
+        && tdkt_store::db::today() <= end
+    {
+        return Err(AppError::Invalid(Invalid::one(
+            "action",
+            format!(
+                "Chưa đủ {n} ngày làm việc công khai (không tính ngày đăng, thứ Bảy, Chủ nhật và ngày nghỉ lễ, tết): được kết thúc sau ngày {}",
+                text::format_date(end)
+            ),
+        )));
+    }
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
     store::move_to(&mut w, &d, &action, to).await?;
     w.commit().await?;

@@ -39,6 +39,11 @@ struct RulesPage {
     can_edit: bool,
     error: Option<String>,
     form: ParamForm,
+    /// Fixed holidays shipped with the rules (name, dd/mm) and their basis.
+    fixed_holidays: Vec<(String, String)>,
+    holiday_basis: String,
+    /// Days the province entered.
+    holidays: Vec<tdkt_store::dossier::Holiday>,
 }
 
 impl RulesPage {
@@ -139,6 +144,13 @@ async fn page(state: &AppState, ctx: &Ctx, form: ParamForm, error: Option<String
         can_edit: may_set(state, ctx).await?,
         error,
         form,
+        fixed_holidays: tdkt_rules::holidays::builtin()
+            .fixed
+            .iter()
+            .map(|f| (f.name.clone(), format!("{:02}/{:02}", f.day, f.month)))
+            .collect(),
+        holiday_basis: tdkt_rules::holidays::builtin().basis.clone(),
+        holidays: tdkt_store::dossier::holidays(&state.db.conn).await?,
     })
 }
 
@@ -235,4 +247,52 @@ mod tests {
         assert_eq!(parse_value("có/không", "Có"), Ok(Some(1.0)));
         assert_eq!(parse_value("tháng", "6"), Ok(Some(6.0)));
     }
+}
+
+#[derive(Deserialize)]
+pub struct HolidayForm {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// Adds a public holiday the Government announced for the year (the lunar New Year...).
+pub async fn add_holiday(State(state): State<AppState>, ctx: Ctx, Form(f): Form<HolidayForm>) -> AppResult<Response> {
+    if !may_set(&state, &ctx).await? {
+        return Err(AppError::Forbidden);
+    }
+    let refuse = |msg: String| async {
+        let p = page(&state, &ctx, ParamForm::default(), Some(msg)).await?;
+        Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+    };
+    let Some(day) = text::parse_date(&f.day) else {
+        return refuse(format!("Ngày nghỉ “{}” không hợp lệ (dd/mm/yyyy)", f.day.trim())).await;
+    };
+    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
+    match tdkt_store::dossier::add_holiday(&mut w, day, &f.name).await {
+        Ok(()) => {
+            w.commit().await?;
+            Ok(Redirect::to("/rules#holidays").into_response())
+        }
+        Err(tdkt_store::StoreError::Invalid(i)) => refuse(AppError::Invalid(i).message()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn delete_holiday(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<HolidayForm>,
+) -> AppResult<Response> {
+    if !may_set(&state, &ctx).await? {
+        return Err(AppError::Forbidden);
+    }
+    let day = text::parse_date(&f.day).ok_or_else(|| {
+        AppError::Invalid(tdkt_domain::error::Invalid::one("day", format!("ngày “{}” không hợp lệ", f.day)))
+    })?;
+    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.username)).await?;
+    tdkt_store::dossier::delete_holiday(&mut w, day).await?;
+    w.commit().await?;
+    Ok(Redirect::to("/rules#holidays").into_response())
 }
