@@ -1,7 +1,9 @@
 // Dossier flow: a unit officer opens a dossier, adds a nominee (the engine's verdict shows at
 // once), is told what is missing, attaches the documents, sends it; the commendation officer
 // finds it in the queue, appraises it with the checklist and returns it with a reason; the unit
-// sees the reason and sends it again (both versions kept); another commune gets 403.
+// sees the reason and sends it again (both versions kept); the office passes it to the council,
+// opens a session and records who is present; four members vote from their own accounts; the
+// chair closes the vote, the nominee passes, the minutes download; another commune gets 403.
 //
 // Run: cd e2e && npm ci && TDKT_BIN=../target/debug/tdkt npm test
 import assert from 'node:assert/strict';
@@ -11,6 +13,19 @@ import { flow } from '../lib/flow.mjs';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const TITLE = 'Đề nghị tặng Bằng khen năm 2025 (thử nghiệm trình duyệt)';
 const REASON = 'Biên bản họp chưa có chữ ký của Chủ tịch Hội đồng';
+// Eight of the council's fifteen members are present (the demo province's quorum is half); four
+// vote yes (the demo's pass ratio is half of those present).
+const PRESENT = [
+  'Chủ tịch UBND tỉnh',
+  'Giám đốc Sở Nội vụ',
+  'Phó Chủ tịch UBND tỉnh',
+  'Chánh Văn phòng UBND tỉnh',
+  'Giám đốc Sở Tài chính',
+  'Giám đốc Sở Tư pháp',
+  'Giám đốc Sở Giáo dục và Đào tạo',
+  'Giám đốc Sở Y tế',
+];
+const VOTERS = ['chutich', 'hd01', 'hd02', 'hoidong'];
 
 describe('dossier flow', () => {
   const f = flow();
@@ -132,7 +147,68 @@ describe('dossier flow', () => {
     await f.logout();
   });
 
-  f.step('6. another commune’s officer gets 403 on the dossier and its files', async () => {
+  f.step('6. the office passes it to the council and opens a session; the secretary records who is present', async () => {
+    f.need('resent', 5);
+    await f.login('chuyenvien');
+    await f.page.waitForURL((u) => u.pathname === '/');
+    await f.page.goto(f.state.dossierUrl);
+    await act('start_appraisal');
+    await act('pass');
+    await f.page.locator('#status', { hasText: 'Trình Hội đồng' }).waitFor();
+    await f.page.locator('nav.sidebar a', { hasText: 'Phiên họp Hội đồng' }).click();
+    const form = f.page.locator('#new-session form');
+    await form.locator('label.choice', { hasText: TITLE }).locator('input').check();
+    await form.locator('button[type=submit]').click();
+    await f.page.locator('#results').waitFor();
+    for (const title of PRESENT) {
+      await f.page.locator('#attendance label.choice', { hasText: new RegExp(`— ${title}$`) }).locator('input').check();
+    }
+    await f.page.locator('#save-attendance').click();
+    await f.page.locator('#attendance').waitFor();
+    assert.equal(await f.page.locator('#attendance input[name=present]:checked').count(), PRESENT.length);
+    f.state.sessionUrl = f.page.url().replace(/#.*$/, '');
+    await f.shot('dossier-09-session');
+    await f.logout();
+  });
+
+  f.step('7. four members vote from their own accounts; nobody sees a result before the close', async () => {
+    const sessionUrl = f.need('sessionUrl', 6);
+    for (const member of VOTERS) {
+      await f.login(member);
+      await f.page.waitForURL((u) => u.pathname === '/');
+      await f.page.goto(sessionUrl);
+      const ballot = f.page.locator('#ballot');
+      await ballot.locator('input[value=dong_y]').first().check();
+      if (member === VOTERS[0]) await f.shot('dossier-10-ballot');
+      await ballot.locator('#cast').click();
+      await f.page.locator('#ballot', { hasText: 'Bạn đã bỏ phiếu cho tất cả' }).waitFor();
+      assert.doesNotMatch(await f.bodyText(), /Thông qua/, 'no result while the vote is open');
+      await f.logout();
+    }
+    f.state.voted = true;
+  });
+
+  f.step('8. the chair closes the vote: the nominee passes and the minutes download', async () => {
+    f.need('voted', 7);
+    await f.login('chutich');
+    await f.page.waitForURL((u) => u.pathname === '/');
+    await f.page.goto(f.state.sessionUrl);
+    f.page.once('dialog', (d) => d.accept());
+    await f.page.locator('#close-vote').click();
+    await f.page.locator('#session-status', { hasText: 'Đã kết thúc bỏ phiếu' }).waitFor();
+    const results = (await f.page.locator('#results').innerText()).normalize('NFC');
+    assert.match(results, /Thông qua/);
+    const minutes = await f.page.request.get(`${f.state.sessionUrl}/minutes.docx`);
+    assert.equal(minutes.status(), 200);
+    assert.match(minutes.headers()['content-type'], /wordprocessingml/);
+    await f.shot('dossier-11-results');
+    await f.page.goto(f.state.dossierUrl);
+    await f.page.locator('#status', { hasText: 'Hội đồng đã bỏ phiếu' }).waitFor();
+    assert.match(await f.bodyText(), /Hội đồng thông qua/);
+    await f.logout();
+  });
+
+  f.step('9. another commune’s officer gets 403 on the dossier and its files', async () => {
     const dossierUrl = f.need('dossierUrl', 1);
     await f.login('canbo.xa');
     await f.page.waitForURL((u) => u.pathname === '/');

@@ -280,6 +280,11 @@ fn print_logins(url: Option<&str>) {
         let roles: Vec<&str> = grants.iter().map(|(r, _)| r.label()).collect();
         println!("  {u:<12} {name} — {}", roles.join(", "));
     }
+    println!(
+        "  {}01 … {}13   các thành viên khác của Hội đồng TĐKT (mỗi người một tài khoản để bỏ phiếu)",
+        demo::COUNCIL_ACCOUNT_PREFIX,
+        demo::COUNCIL_ACCOUNT_PREFIX
+    );
 }
 
 /// Removes expired sessions and day-old failed-login records, hourly. Several servers may do

@@ -29,6 +29,9 @@ pub const DEMO_USERS: &[DemoUser] = &[
     ("truongkhoi", "Trưởng khối (Sở Tư pháp)", "STP", &[(Role::UnitOfficer, "STP"), (Role::BlockHead, "STP")]),
 ];
 
+/// Accounts of the other council members: `hd01`, `hd02`... (one per member, to vote).
+pub const COUNCIL_ACCOUNT_PREFIX: &str = "hd";
+
 pub struct Summary {
     pub units: usize,
     pub people: u64,
@@ -101,6 +104,32 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
         for (role, unit) in *grants {
             users::grant_role(&mut w, id, *role, ids[*unit]).await?;
         }
+    }
+    // Every other council member gets an account too (hd01, hd02...), so that a session can
+    // reach its quorum and vote in the demo.
+    let hash = tdkt_web::password::hash(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
+    let linked = [member_with(CouncilRole::Chair), member_with(CouncilRole::Member)];
+    let mut n = 0;
+    for m in &p.council.members {
+        let person = person_ids[m.person_index];
+        if linked.contains(&Some(person)) {
+            continue;
+        }
+        n += 1;
+        let username = format!("{COUNCIL_ACCOUNT_PREFIX}{n:02}");
+        let display = format!("{} (Hội đồng TĐKT)", m.title);
+        let id = users::create_user(
+            &mut w,
+            &NewUser {
+                username: &username,
+                display_name: &display,
+                password_hash: &hash,
+                unit_id: ids["UBND"],
+                person_id: Some(person),
+            },
+        )
+        .await?;
+        users::grant_role(&mut w, id, Role::CouncilMember, ids["UBND"]).await?;
     }
     // No text in force sets the council's quorum or pass ratio (law.md §4.4): the demo province
     // sets its own, as a province does in its council's rules.
