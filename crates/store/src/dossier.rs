@@ -841,3 +841,81 @@ pub async fn delete_holiday(w: &mut WriteTx, day: NaiveDate) -> StoreResult<()> 
     }
     w.record("holiday.delete", "holiday", Some(day.to_string()), None, serde_json::json!({})).await
 }
+
+/// The kind of award a dossier's kind gives in the registry (law.md §3.1).
+pub fn award_kind(kind: DossierKind) -> tdkt_rules::history::AwardKind {
+    use tdkt_rules::history::AwardKind;
+    match kind {
+        DossierKind::Regular => AwardKind::CongTrang,
+        DossierKind::Thematic => AwardKind::ChuyenDe,
+        DossierKind::AdHoc => AwardKind::DotXuat,
+        DossierKind::LongService => AwardKind::CongHien,
+        DossierKind::Foreign => AwardKind::DoiNgoai,
+    }
+}
+
+/// Records what the higher authority decided on a forwarded dossier (`to` is `Decided` or
+/// `Refused`, as `tdkt_domain::dossier::forwarded_outcome` allowed). When awarded, the decision
+/// enters the registry with an award for each nominee the council passed; returns how many.
+pub async fn record_outcome(
+    w: &mut WriteTx,
+    catalogue: &tdkt_rules::Catalogue,
+    d: &Dossier,
+    to: Status,
+    decision: Option<&crate::registry::NewDecision>,
+    note: &str,
+) -> StoreResult<usize> {
+    let note = text::clean(note);
+    let changed = w
+        .exec(
+            "UPDATE dossier SET status = ?, note = ?, updated_at = ? WHERE id = ? AND status = ?",
+            vec![
+                to.code().into(),
+                note.clone().into(),
+                now_text().into(),
+                d.id.into(),
+                Status::Forwarded.code().into(),
+            ],
+        )
+        .await?;
+    if changed == 0 {
+        return Err(StoreError::invalid(
+            "status",
+            "hồ sơ không còn ở trạng thái “Đã trình cấp trên”; hãy tải lại trang",
+        ));
+    }
+    let mut awarded = 0;
+    if let Some(dec) = decision {
+        let decision_id = crate::registry::ensure_decision(w, dec).await?;
+        let passed: Vec<i64> = crate::council::results_of_dossier(&w.tx, d.id)
+            .await?
+            .into_iter()
+            .filter(|(_, p)| *p)
+            .map(|(n, _)| n)
+            .collect();
+        for n in nominees(&w.tx, d.id).await?.into_iter().filter(|n| passed.contains(&n.id)) {
+            let a = crate::registry::NewAward {
+                holder: n.holder(),
+                code: n.award_code.clone(),
+                year: n.year,
+                period_from: None,
+                kind: award_kind(d.kind),
+                decision_id: Some(decision_id),
+            };
+            crate::registry::add_award(w, catalogue, &a).await?;
+            awarded += 1;
+        }
+    }
+    w.record(
+        "dossier.outcome",
+        "dossier",
+        Some(d.id.to_string()),
+        Some(d.unit_id),
+        serde_json::json!({
+            "from": Status::Forwarded.code(), "to": to.code(), "awards": awarded,
+            "decision": decision.map(|x| x.number.clone()), "reason": note
+        }),
+    )
+    .await?;
+    Ok(awarded)
+}

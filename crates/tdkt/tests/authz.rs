@@ -427,6 +427,15 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "OLVS",
                     422,
                 ),
+                // Recording a higher authority's decision: only for a forwarded dossier.
+                case(
+                    "/dossiers/{id}/outcome",
+                    "POST",
+                    format!("/dossiers/{dossier}/outcome"),
+                    Body::Form(vec![("outcome", "awarded".into())]),
+                    "OLVS",
+                    422,
+                ),
                 case(
                     "/dossiers/{id}/nominees",
                     "POST",

@@ -421,6 +421,69 @@ async fn an_order_is_posted_for_the_working_days_before_the_council() {
         assert_eq!(act("end_posting").await.0, 303, "{b}");
         assert_eq!(dossier::get(&db.conn, id).await.unwrap().status, Status::Council, "{b}");
 
+        // The council passes the nominee (eight members present, all vote yes).
+        let council_id = tdkt_store::org::list_councils(db).await.unwrap().remove(0).id;
+        let members = tdkt_store::council::member_ids(&db.conn, council_id).await.unwrap();
+        let chair = tdkt_store::users::find_user(db, "chutich").await.unwrap().unwrap().person_id.unwrap();
+        let mut w = db.write(&tdkt_store::Actor::system("thử")).await.unwrap();
+        let new = tdkt_store::council::NewSession {
+            council_id,
+            title: "Phiên họp thử".into(),
+            meets_on: tdkt_store::db::today(),
+            chair_person_id: chair,
+            dossier_ids: vec![id],
+        };
+        let session = tdkt_store::council::create_session(&mut w, &new).await.unwrap();
+        let s = tdkt_store::council::get_session(&w.tx, session).await.unwrap();
+        let present: Vec<i64> = members.iter().copied().take(8).collect();
+        tdkt_store::council::set_attendance(&mut w, &s, &present).await.unwrap();
+        let item = tdkt_store::council::items(&w.tx, session).await.unwrap()[0].id;
+        for p in &present {
+            tdkt_store::council::vote(&mut w, session, *p, &[(item, tdkt_domain::council::Choice::Yes)]).await.unwrap();
+        }
+        w.commit().await.unwrap();
+        let (chutich, ccsrf) = app.login("chutich").await;
+        let r = chutich
+            .post(format!("{}/council/sessions/{session}/close", app.url))
+            .form(&[("_csrf", ccsrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{b}");
+        assert_eq!(dossier::get(&db.conn, id).await.unwrap().status, Status::Voted, "{b}");
+
+        // An order is decided by the President: the office forwards it and records the outcome.
+        let (s, page) = act("pass").await;
+        assert_eq!(s, 422, "{b}: {}", &page[..page.len().min(300)]);
+        assert_eq!(act("forward").await.0, 303, "{b}");
+        assert_eq!(dossier::get(&db.conn, id).await.unwrap().status, Status::Forwarded, "{b}");
+        let outcome = |fields: Vec<(&'static str, &'static str)>| {
+            let (c, csrf, url) = (office.clone(), ocsrf.clone(), format!("{}/dossiers/{id}/outcome", app.url));
+            async move {
+                let mut form: Vec<(&str, String)> = vec![("_csrf", csrf)];
+                form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+                let r = c.post(url).form(&form).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (s, page) = outcome(vec![("outcome", "awarded"), ("number", ""), ("signed_on", "15/12/2026")]).await;
+        assert_eq!(s, 422, "{b}");
+        assert!(page.contains("số quyết định"), "{b}");
+        let (s, _) = outcome(vec![
+            ("outcome", "awarded"),
+            ("number", "1234/QĐ-CTN"),
+            ("signed_on", "15/12/2026"),
+            ("issuer", "Chủ tịch nước"),
+        ])
+        .await;
+        assert_eq!(s, 303, "{b}");
+        assert_eq!(dossier::get(&db.conn, id).await.unwrap().status, Status::Decided, "{b}");
+        let records = tdkt_store::registry::records(db, tdkt_store::registry::Holder::Person(p.id)).await.unwrap();
+        let award = records.awards.iter().find(|a| a.award_code == "HCLD3").expect("the order is in the registry");
+        assert_eq!(award.year, 2025, "{b}");
+        assert_eq!(award.decision_number.as_deref(), Some("1234/QĐ-CTN"), "{b}: with its decision");
+        assert_eq!(outcome(vec![("outcome", "not_awarded"), ("reason", "x")]).await.0, 422, "{b}: only once");
+
         // The province enters the year's moving holidays; a unit officer cannot.
         let holiday = |c: reqwest::Client, csrf: String, day: &'static str| {
             let url = format!("{}/rules/holidays", app.url);

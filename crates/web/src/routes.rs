@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dossiers/rounds", post(dossiers::create_round))
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/action", post(dossiers::act))
+        .route("/dossiers/{id}/outcome", post(dossiers::outcome))
         .route("/dossiers/{id}/nominees", post(dossiers::add_nominee))
         .route("/dossiers/{id}/nominees/{nominee}/remove", post(dossiers::remove_nominee))
         .route(

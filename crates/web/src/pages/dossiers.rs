@@ -521,6 +521,10 @@ struct DossierPage {
     /// Why the unit cannot send yet (missing documents, no nominee).
     submit_blocked: Option<String>,
     can_edit: bool,
+    /// The office may record what the higher authority decided.
+    can_record_outcome: bool,
+    /// Who decides the first nominee's award (the catalogue's authority), for the outcome form.
+    authority: String,
     posting: Option<Posting>,
     /// The appraisal checklist, for the office while it receives and appraises: (passed, text).
     checklist: Vec<(bool, String)>,
@@ -626,6 +630,12 @@ fn step_text(catalogue: &tdkt_rules::Catalogue, action: &str, detail: &serde_jso
         "dossier.on_agenda" => format!("Đưa vào phiên họp Hội đồng “{}”", s("title")),
         "dossier.close_vote" => format!("Hội đồng kết thúc bỏ phiếu: {}", status("to")),
         "dossier.forward" => "Trình cấp trên".to_string(),
+        "dossier.outcome" => match s("decision").as_str() {
+            "" => "Cấp trên không khen thưởng".to_string(),
+            number => {
+                format!("Cấp trên quyết định khen thưởng: Quyết định số {number} ({} người, tập thể)", detail["awards"])
+            }
+        },
         _ => text,
     };
     (text, s("reason"))
@@ -709,6 +719,10 @@ pub async fn show(
         let passed = council.iter().rev().find(|(id, _)| *id == n.id).map(|(_, p)| *p);
         views.push(NomineeView { n, then, now, now_error, others, open, passed });
     }
+    let authority = views
+        .first()
+        .and_then(|v| crate::eligibility::base().ok()?.catalogue.get(&v.n.award_code).map(|a| a.authority.clone()))
+        .unwrap_or_default();
     let checklist = if is_office && matches!(d.status, Status::Submitted | Status::Appraising) {
         appraisal_checklist(&facts, &views)
     } else {
@@ -757,6 +771,8 @@ pub async fn show(
         actions,
         submit_blocked,
         can_edit,
+        can_record_outcome: d.status == Status::Forwarded && is_office,
+        authority,
         posting: posting(&state, &d).await?,
         checklist,
         timeline,
@@ -1040,6 +1056,91 @@ pub async fn act(
     }
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
     store::move_to(&mut w, &d, &action, to).await?;
+    w.commit().await?;
+    Ok(Redirect::to(&format!("/dossiers/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OutcomeForm {
+    outcome: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    signed_on: String,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    signer: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The office records what the Prime Minister or the President decided on a forwarded dossier.
+pub async fn outcome(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<OutcomeForm>,
+) -> AppResult<Response> {
+    let d = load(&state, &ctx, id).await?;
+    if whos(&ctx, &d).is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let awarded = match f.outcome.as_str() {
+        "awarded" => true,
+        "not_awarded" => false,
+        other => return Err(AppError::Invalid(Invalid::one("outcome", format!("kết quả “{other}” không hợp lệ")))),
+    };
+    let mut first = None;
+    let mut to = None;
+    for who in whos(&ctx, &d) {
+        match flow::forwarded_outcome(d.status, awarded, who) {
+            Ok(s) => {
+                to = Some(s);
+                break;
+            }
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    let Some(to) = to else {
+        let why = first.map(|e| e.0).unwrap_or_default();
+        return Err(AppError::Invalid(Invalid::one("outcome", why)));
+    };
+    let mut bad = Invalid::default();
+    let decision = if awarded {
+        let number = text::clean(&f.number);
+        let issuer = text::clean(&f.issuer);
+        let signed_on = text::parse_date(&f.signed_on);
+        if number.is_empty() {
+            bad.push("number", "cần ghi số quyết định của cấp trên (ví dụ 1234/QĐ-CTN)");
+        }
+        if issuer.is_empty() {
+            bad.push("issuer", "cần ghi cơ quan, người quyết định");
+        }
+        if signed_on.is_none() {
+            bad.push("signed_on", format!("ngày quyết định “{}” không phải dạng dd/mm/yyyy", f.signed_on.trim()));
+        }
+        signed_on.map(|signed_on| tdkt_store::registry::NewDecision {
+            number,
+            signed_on,
+            issuer,
+            signer: text::clean(&f.signer),
+            unit_id: None,
+        })
+    } else {
+        if text::clean(&f.reason).is_empty() {
+            bad.push("reason", "cần ghi lý do cấp trên không khen thưởng");
+        }
+        None
+    };
+    if !bad.is_empty() {
+        return Err(AppError::Invalid(bad));
+    }
+    let catalogue = &crate::eligibility::base()?.catalogue;
+    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
+    store::record_outcome(&mut w, catalogue, &d, to, decision.as_ref(), &f.reason).await?;
     w.commit().await?;
     Ok(Redirect::to(&format!("/dossiers/{id}")).into_response())
 }
