@@ -662,6 +662,7 @@ pub struct AwardRow {
     pub decision_number: Option<String>,
     pub decision_date: Option<NaiveDate>,
     pub revoked_on: Option<NaiveDate>,
+    pub revoked_reason: String,
 }
 
 impl AwardRow {
@@ -815,7 +816,7 @@ pub async fn records(db: &Db, holder: Holder) -> StoreResult<Records> {
         b,
         &format!(
             "SELECT a.id, a.award_code, t.name AS award_name, a.year, a.period_from, a.kind, d.number AS decision_number, \
-             d.signed_on AS decision_date, a.revoked_on \
+             d.signed_on AS decision_date, a.revoked_on, a.revoked_reason \
              FROM award a JOIN award_type t ON t.code = a.award_code LEFT JOIN decision d ON d.id = a.decision_id \
              WHERE a.{column} = ? ORDER BY a.year, t.position"
         ),
@@ -1121,6 +1122,10 @@ pub fn at_least_warning(form: &str) -> bool {
 /// A holder judged for an award and year: the engine's verdict (or its message when it cannot
 /// judge, such as no rule for the award) and the open complaints, inspections or investigations
 /// on record (law.md G4), for a person or a collective (with its member figures).
+///
+/// The rules are those in force at the end of the year; the registry is read as it stands today
+/// (or at the end of the year, if later): an award revoked since, or a complaint opened since,
+/// counts, since a nomination is considered now.
 #[derive(Debug, Clone)]
 pub struct Judged {
     pub verdict: Result<tdkt_rules::Verdict, String>,
@@ -1134,8 +1139,9 @@ pub async fn judge(
     award: &str,
     year: i32,
 ) -> StoreResult<Judged> {
-    let on = NaiveDate::from_ymd_opt(year, 12, 31)
+    let end = NaiveDate::from_ymd_opt(year, 12, 31)
         .ok_or_else(|| StoreError::invalid("year", format!("năm {year} không hợp lệ")))?;
+    let on = end.max(crate::db::today());
     let records = records(db, holder).await?;
     let open = records
         .pending
@@ -1174,4 +1180,72 @@ pub async fn judge(
         }
     };
     Ok(Judged { verdict: engine.check(&history, award, year, None).map_err(|e| e.to_string()), open })
+}
+
+/// Who holds an award, and the path of the unit it belongs to (for the permission check).
+pub async fn award_holder(db: &Db, award_id: i64) -> StoreResult<(Holder, String)> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        person_id: Option<i64>,
+        unit_id: Option<i64>,
+        path: String,
+    }
+    let r = Row::find_by_statement(stmt(
+        db.backend(),
+        "SELECT a.person_id, a.unit_id, u.path FROM award a LEFT JOIN person p ON p.id = a.person_id \
+         JOIN unit u ON u.id = COALESCE(p.unit_id, a.unit_id) WHERE a.id = ?",
+        vec![award_id.into()],
+    ))
+    .one(&db.conn)
+    .await?
+    .ok_or(StoreError::NotFound("khen thưởng"))?;
+    let holder = match (r.person_id, r.unit_id) {
+        (Some(p), _) => Holder::Person(p),
+        (None, Some(u)) => Holder::Unit(u),
+        _ => return Err(StoreError::NotFound("khen thưởng")),
+    };
+    Ok((holder, r.path))
+}
+
+/// Revokes an award (law.md G10: the decision is annulled) from `on`, with the reason. Eligibility
+/// that counted it changes: the person's panel chunk is marked stale in the same transaction.
+pub async fn revoke_award(w: &mut WriteTx, award_id: i64, on: NaiveDate, reason: &str) -> StoreResult<()> {
+    let reason = tdkt_domain::text::clean(reason);
+    if reason.is_empty() {
+        return Err(StoreError::invalid("reason", "cần ghi lý do và căn cứ hủy khen thưởng"));
+    }
+    #[derive(FromQueryResult)]
+    struct Row {
+        person_id: Option<i64>,
+        unit_id: Option<i64>,
+        award_code: String,
+        year: i32,
+    }
+    let a = Row::find_by_statement(stmt(
+        w.backend(),
+        "SELECT person_id, unit_id, award_code, year FROM award WHERE id = ? AND revoked_on IS NULL",
+        vec![award_id.into()],
+    ))
+    .one(&w.tx)
+    .await?
+    .ok_or_else(|| StoreError::invalid("award", "khen thưởng này không có hoặc đã bị hủy"))?;
+    w.exec(
+        "UPDATE award SET revoked_on = ?, revoked_reason = ? WHERE id = ? AND revoked_on IS NULL",
+        vec![on.into(), reason.clone().into(), award_id.into()],
+    )
+    .await?;
+    crate::panel::mark_people(w, a.person_id).await?;
+    let holder = match a.person_id {
+        Some(p) => Holder::Person(p),
+        None => Holder::Unit(a.unit_id.unwrap_or_default()),
+    };
+    let (ty, id) = holder.object();
+    w.record(
+        "award.revoke",
+        ty,
+        Some(id),
+        a.unit_id,
+        serde_json::json!({"award": award_id, "code": a.award_code, "year": a.year, "on": on, "reason": reason}),
+    )
+    .await
 }

@@ -322,6 +322,15 @@ async fn every_route_with_every_role_on_another_units_objects() {
                 // Bulk eligibility: everyone may run it over their own units; another unit's
                 // figures only for those who may see that unit.
                 case("/eligible", "GET", "/eligible?award=BK_TINH&year=2025".into(), Body::None, "AOLVSXB", 200),
+                // Revoking an award: the office (an unknown award is a 404 before the check).
+                case(
+                    "/awards/{id}/revoke",
+                    "POST",
+                    "/awards/999999/revoke".into(),
+                    Body::Form(vec![("on", "01/12/2026".into()), ("reason", "thử".into())]),
+                    "AOLVSXB",
+                    404,
+                ),
                 case("/duplicates", "GET", "/duplicates".into(), Body::None, "AOLVSXB", 200),
                 case("/rules", "GET", "/rules".into(), Body::None, "AOLVSXB", 200),
                 // Province parameters: province roles only (a value out of range is a 422 after the check).

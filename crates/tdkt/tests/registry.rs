@@ -178,3 +178,96 @@ async fn the_unit_page_judges_the_unit_as_a_collective_from_its_members() {
         assert!(bad.text().await.unwrap().contains("không xét cho tập thể"), "{b}");
     }
 }
+
+#[tokio::test]
+async fn revoking_an_award_changes_eligibility() {
+    use tdkt_store::registry::{self, Holder, NewAward};
+    for b in backends() {
+        let app = TestApp::demo(b, 400).await;
+        let db = &app.tdb.db;
+        let snv = tdkt_store::org::get_unit(&db.conn, app.unit_id("SNV").await).await.unwrap();
+        let f = tdkt_store::org::PersonFilter {
+            unit_path: Some(snv.path.clone()),
+            scope: vec![snv.path.clone()],
+            ..Default::default()
+        };
+        let p = tdkt_store::org::search_people(db, &f, 1, 1).await.unwrap().items.remove(0);
+        let engine = tdkt_rules::Engine::builtin().unwrap();
+        let catalogue = &engine.catalogue;
+        // Awarded Bằng khen for 2025 already (remove a demo one first, if any).
+        let mut w = db.write(&tdkt_store::Actor::system("thử")).await.unwrap();
+        let before = registry::records(db, Holder::Person(p.id)).await.unwrap();
+        if !before.awards.iter().any(|a| a.award_code == "BK_TINH" && a.year == 2025) {
+            let a = NewAward {
+                holder: Holder::Person(p.id),
+                code: "BK_TINH".into(),
+                year: 2025,
+                period_from: None,
+                kind: tdkt_rules::history::AwardKind::CongTrang,
+                decision_id: None,
+            };
+            registry::add_award(&mut w, catalogue, &a).await.unwrap();
+        }
+        w.commit().await.unwrap();
+        let award = registry::records(db, Holder::Person(p.id))
+            .await
+            .unwrap()
+            .awards
+            .into_iter()
+            .find(|a| a.award_code == "BK_TINH" && a.year == 2025)
+            .unwrap();
+        let already = |v: &tdkt_rules::Verdict| {
+            v.routes
+                .iter()
+                .flat_map(|r| &r.conditions)
+                .find(|c| c.text.starts_with("Chưa được tặng"))
+                .map(|c| c.status)
+                .unwrap()
+        };
+        let v = registry::judge(db, &engine, Holder::Person(p.id), "BK_TINH", 2025).await.unwrap().verdict.unwrap();
+        assert_eq!(already(&v), tdkt_rules::Status::NotMet, "{b}");
+
+        // Another unit's officer may not; a reason is required; the office records it.
+        let url = format!("{}/awards/{}/revoke", app.url, award.id);
+        let (unit_officer, ucsrf) = app.login("canbo.so").await;
+        let r = unit_officer
+            .post(&url)
+            .form(&[("_csrf", ucsrf.as_str()), ("on", "01/11/2026"), ("reason", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{b}");
+        let (office, ocsrf) = app.login("chuyenvien").await;
+        let r = office
+            .post(&url)
+            .form(&[("_csrf", ocsrf.as_str()), ("on", "01/11/2026"), ("reason", " ")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{b}");
+        let reason = "Quyết định số 99/QĐ-UBND hủy khen thưởng: khai man thành tích";
+        let r = office
+            .post(&url)
+            .form(&[("_csrf", ocsrf.as_str()), ("on", "01/11/2026"), ("reason", reason)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{b}");
+        let r = office
+            .post(&url)
+            .form(&[("_csrf", ocsrf.as_str()), ("on", "01/11/2026"), ("reason", reason)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{b}: not twice");
+
+        // The award stays, marked; eligibility no longer counts it.
+        let page = office.get(format!("{}/people/{}", app.url, p.id)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("đã hủy từ 01/11/2026") && page.contains(reason), "{b}");
+        let v = registry::judge(db, &engine, Holder::Person(p.id), "BK_TINH", 2025).await.unwrap().verdict.unwrap();
+        let awards = registry::records(db, Holder::Person(p.id)).await.unwrap().awards;
+        assert_eq!(already(&v), tdkt_rules::Status::Met, "{b}: {awards:?}");
+        assert!(tdkt_store::panel::stale_count(db).await.unwrap() > 0, "{b}: the panel will be rebuilt");
+        tdkt_store::audit::verify(db).await.unwrap().expect("chain intact");
+    }
+}

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pages::{
-    admin, dashboard, dossiers, duplicates, eligible, exchange, groups, people, rules, session, sessions, units,
+    admin, awards, dashboard, dossiers, duplicates, eligible, exchange, groups, people, rules, session, sessions, units,
 };
 use crate::{AppState, api, assets, auth};
 
@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/people/new", get(people::new_form).post(people::create))
         .route("/people/{id}", get(people::show))
         .route("/people/{id}/edit", get(people::edit_form).post(people::update))
+        .route("/awards/{id}/revoke", post(awards::revoke))
         .route("/eligible", get(eligible::page))
         .route("/duplicates", get(duplicates::page))
         .route("/rules", get(rules::show))

@@ -2,6 +2,7 @@
 //! render a typed askama template.
 
 pub mod admin;
+pub mod awards;
 pub mod dashboard;
 pub mod dossiers;
 pub mod duplicates;

@@ -125,6 +125,8 @@ struct PersonPage {
     chrome: Chrome,
     p: Person,
     can_edit: bool,
+    /// The office may record the annulment of an award (G10).
+    can_revoke: bool,
     age: Option<u32>,
     service_years: Option<u32>,
     years: Vec<YearLine>,
@@ -199,11 +201,13 @@ pub async fn show(
     }
     let chrome = Chrome::new(&state, &ctx, "/people", p.full_name.clone());
     let can_edit = ctx.subject.can(Permission::EditPeople, &p.unit_path);
+    let can_revoke = ctx.subject.can(Permission::Appraise, &p.unit_path);
     let years = records.by_year();
     Ok(render(&PersonPage {
         chrome,
         p,
         can_edit,
+        can_revoke,
         age,
         service_years,
         years,

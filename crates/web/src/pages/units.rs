@@ -85,6 +85,8 @@ pub async fn list(
 struct UnitPage {
     chrome: Chrome,
     unit: Unit,
+    /// The office may record the annulment of an award (G10).
+    can_revoke: bool,
     parent: Option<Unit>,
     ancestors: Vec<Unit>,
     children: Vec<Unit>,
@@ -206,6 +208,7 @@ pub async fn show(
         members,
         chrome,
         can_edit_unit: ctx.subject.can(Permission::EditUnits, &unit.path),
+        can_revoke: ctx.subject.can(Permission::Appraise, &unit.path),
         can_edit_people: ctx.subject.can(Permission::EditPeople, &unit.path) && unit.active_to.is_none(),
         can_export: ctx.subject.can(Permission::Export, &unit.path),
         unit,
