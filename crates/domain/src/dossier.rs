@@ -431,7 +431,7 @@ pub fn transition(status: Status, action: &Action, who: Who, facts: &Facts) -> R
                 return wrong_state();
             }
             if !(who.role == CouncilMember && who.chair) {
-                return refuse("Chỉ Chủ tịch Hội đồng mới kết thúc bỏ phiếu");
+                return refuse("Chỉ người chủ trì phiên họp mới kết thúc bỏ phiếu");
             }
             Ok(Status::Voted)
         }

@@ -6,6 +6,11 @@
 //! under a random key, with no member and no time. No query here joins the two, and no function
 //! returns a choice or a count before the session is closed: [`close`] counts the ballots and
 //! stores the counts on the agenda. The audit entry of a vote names the items, never the choice.
+//!
+//! Limit: this holds for everyone who uses tdkt, administrators included. Someone reading the
+//! PostgreSQL database directly while a session is open could match the two rows of a vote by the
+//! transaction that wrote them; the close rewrites the ballots in a random order to remove that
+//! link from the live rows.
 
 use chrono::NaiveDate;
 use rand::RngCore;
@@ -75,40 +80,28 @@ pub async fn get_session(db: &impl ConnectionTrait, id: i64) -> StoreResult<Sess
     .ok_or(StoreError::NotFound("phiên họp Hội đồng"))
 }
 
-/// The members of a council (person ids).
-pub async fn member_ids(db: &impl ConnectionTrait, council_id: i64) -> StoreResult<Vec<i64>> {
+/// A list of person ids from `sql` with one `?` for `id`.
+async fn person_ids(db: &impl ConnectionTrait, sql: &str, id: i64) -> StoreResult<Vec<i64>> {
     #[derive(FromQueryResult)]
     struct Row {
         person_id: i64,
     }
-    Ok(Row::find_by_statement(stmt(
-        db.get_database_backend(),
-        "SELECT person_id FROM council_member WHERE council_id = ? ORDER BY person_id",
-        vec![council_id.into()],
-    ))
-    .all(db)
-    .await?
-    .into_iter()
-    .map(|r| r.person_id)
-    .collect())
+    Ok(Row::find_by_statement(stmt(db.get_database_backend(), sql, vec![id.into()]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.person_id)
+        .collect())
+}
+
+/// The members of a council (person ids).
+pub async fn member_ids(db: &impl ConnectionTrait, council_id: i64) -> StoreResult<Vec<i64>> {
+    person_ids(db, "SELECT person_id FROM council_member WHERE council_id = ? ORDER BY person_id", council_id).await
 }
 
 /// The members recorded as present (person ids).
 pub async fn present(db: &impl ConnectionTrait, session_id: i64) -> StoreResult<Vec<i64>> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        person_id: i64,
-    }
-    Ok(Row::find_by_statement(stmt(
-        db.get_database_backend(),
-        "SELECT person_id FROM council_attendance WHERE session_id = ? ORDER BY person_id",
-        vec![session_id.into()],
-    ))
-    .all(db)
-    .await?
-    .into_iter()
-    .map(|r| r.person_id)
-    .collect())
+    person_ids(db, "SELECT person_id FROM council_attendance WHERE session_id = ? ORDER BY person_id", session_id).await
 }
 
 /// What the office fills in to open a session.
@@ -338,7 +331,10 @@ pub async fn vote(w: &mut WriteTx, session_id: i64, person_id: i64, choices: &[(
             return Err(StoreError::invalid("vote", format!("mục {item} không có trong chương trình phiên họp")));
         }
         if already.contains(item) || seen.contains(item) {
-            return Err(StoreError::invalid("vote", "bạn đã bỏ phiếu cho người này; mỗi thành viên chỉ bỏ một phiếu"));
+            return Err(StoreError::invalid(
+                "vote",
+                "bạn đã bỏ phiếu cho người, tập thể này; mỗi thành viên chỉ bỏ một phiếu",
+            ));
         }
         seen.push(*item);
     }
@@ -415,6 +411,7 @@ pub async fn close(w: &mut WriteTx, session_id: i64, c: Closing) -> StoreResult<
     ))
     .all(&w.tx)
     .await?;
+    reshuffle(w, session_id).await?;
     let agenda = items(&w.tx, session_id).await?;
     let mut passed_count = 0;
     for item in &agenda {
@@ -440,6 +437,52 @@ pub async fn close(w: &mut WriteTx, session_id: i64, c: Closing) -> StoreResult<
     )
     .await?;
     items(&w.tx, session_id).await
+}
+
+/// Writes the session's ballots again, in a random order under new keys, in the closing
+/// transaction. On PostgreSQL a ballot row carries the id of the transaction that wrote it, the
+/// same as its `council_voted` row, and sits near it on disk; rewritten together at the close,
+/// the ballots carry the closing transaction's id and a random order instead. (The rows replaced
+/// stay on disk until PostgreSQL vacuums the table: only someone with direct access to the
+/// database files could look at them meanwhile.)
+async fn reshuffle(w: &mut WriteTx, session_id: i64) -> StoreResult<()> {
+    #[derive(FromQueryResult)]
+    struct Ballot {
+        item_id: i64,
+        choice: String,
+    }
+    let mut ballots = Ballot::find_by_statement(stmt(
+        w.backend(),
+        "SELECT b.item_id, b.choice FROM council_ballot b JOIN council_item i ON i.id = b.item_id WHERE i.session_id = ?",
+        vec![session_id.into()],
+    ))
+    .all(&w.tx)
+    .await?;
+    {
+        use rand::seq::SliceRandom;
+        ballots.shuffle(&mut rand::rng());
+    }
+    let keys: Vec<String> = ballots
+        .iter()
+        .map(|_| {
+            let mut key = [0u8; 16];
+            rand::rng().fill_bytes(&mut key);
+            hex::encode(key)
+        })
+        .collect();
+    w.exec(
+        "DELETE FROM council_ballot WHERE item_id IN (SELECT id FROM council_item WHERE session_id = ?)",
+        vec![session_id.into()],
+    )
+    .await?;
+    for (b, key) in ballots.into_iter().zip(keys) {
+        w.exec(
+            "INSERT INTO council_ballot (id, item_id, choice) VALUES (?, ?, ?)",
+            vec![key.into(), b.item_id.into(), b.choice.into()],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The council's result for the nominees of a dossier: (nominee id, passed) from its last closed

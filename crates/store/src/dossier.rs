@@ -314,6 +314,7 @@ pub struct NewNominee {
 /// Adds a nominee. The holder must belong to the dossier's unit (or a unit below it); the same
 /// holder, award and year twice in one dossier is refused.
 pub async fn add_nominee(w: &mut WriteTx, d: &Dossier, n: &NewNominee) -> StoreResult<i64> {
+    touch(w, d).await?;
     let (path, name) = match n.holder {
         Holder::Person(id) => {
             let p = crate::org::get_person(&w.tx, id).await?;
@@ -364,7 +365,6 @@ pub async fn add_nominee(w: &mut WriteTx, d: &Dossier, n: &NewNominee) -> StoreR
     .one(&w.tx)
     .await?
     .ok_or(StoreError::NotFound("người được đề nghị vừa thêm"))?;
-    touch(w, d.id).await?;
     w.record(
         "dossier.add_nominee",
         "dossier",
@@ -377,10 +377,10 @@ pub async fn add_nominee(w: &mut WriteTx, d: &Dossier, n: &NewNominee) -> StoreR
 }
 
 pub async fn remove_nominee(w: &mut WriteTx, d: &Dossier, nominee_id: i64) -> StoreResult<()> {
+    touch(w, d).await?;
     let all = nominees(&w.tx, d.id).await?;
     let n = all.iter().find(|n| n.id == nominee_id).ok_or(StoreError::NotFound("người được đề nghị"))?;
     w.exec("DELETE FROM dossier_nominee WHERE id = ? AND dossier_id = ?", vec![nominee_id.into(), d.id.into()]).await?;
-    touch(w, d.id).await?;
     w.record(
         "dossier.remove_nominee",
         "dossier",
@@ -451,6 +451,7 @@ pub struct NewDocument {
 }
 
 pub async fn add_document(w: &mut WriteTx, d: &Dossier, doc: &NewDocument) -> StoreResult<i64> {
+    touch(w, d).await?;
     let file_name = text::clean(&doc.file_name);
     let r = Id::find_by_statement(stmt(
         w.backend(),
@@ -471,7 +472,6 @@ pub async fn add_document(w: &mut WriteTx, d: &Dossier, doc: &NewDocument) -> St
     .one(&w.tx)
     .await?
     .ok_or(StoreError::NotFound("tài liệu vừa thêm"))?;
-    touch(w, d.id).await?;
     w.record(
         "dossier.add_document",
         "dossier",
@@ -485,6 +485,7 @@ pub async fn add_document(w: &mut WriteTx, d: &Dossier, doc: &NewDocument) -> St
 
 /// Removes a document from the dossier; the row and the file stay for the versions already sent.
 pub async fn remove_document(w: &mut WriteTx, d: &Dossier, doc_id: i64) -> StoreResult<()> {
+    touch(w, d).await?;
     let doc = document(&w.tx, d.id, doc_id).await?;
     if doc.removed_in.is_some() {
         return Err(StoreError::NotFound("tài liệu"));
@@ -496,7 +497,6 @@ pub async fn remove_document(w: &mut WriteTx, d: &Dossier, doc_id: i64) -> Store
         w.exec("UPDATE dossier_document SET removed_in = ? WHERE id = ?", vec![(d.version + 1).into(), doc_id.into()])
             .await?;
     }
-    touch(w, d.id).await?;
     w.record(
         "dossier.remove_document",
         "dossier",
@@ -507,8 +507,21 @@ pub async fn remove_document(w: &mut WriteTx, d: &Dossier, doc_id: i64) -> Store
     .await
 }
 
-async fn touch(w: &WriteTx, id: i64) -> StoreResult<()> {
-    w.exec("UPDATE dossier SET updated_at = ? WHERE id = ?", vec![now_text().into(), id.into()]).await?;
+/// Claims the dossier for a change by its unit: it must still be with the unit, in the version
+/// it was read in (an edit never lands in a dossier sent meanwhile).
+async fn touch(w: &WriteTx, d: &Dossier) -> StoreResult<()> {
+    let n = w
+        .exec(
+            "UPDATE dossier SET updated_at = ? WHERE id = ? AND status IN ('draft', 'returned') AND version = ?",
+            vec![now_text().into(), d.id.into(), d.version.into()],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::invalid(
+            "status",
+            "hồ sơ vừa được gửi hoặc chuyển bước; đơn vị không sửa được nữa, hãy tải lại trang",
+        ));
+    }
     Ok(())
 }
 
@@ -774,32 +787,42 @@ pub async fn list(db: &Db, f: &DossierFilter, page: u64, per_page: u64) -> Store
 }
 
 /// Another dossier proposing the same holder for the same award and year (a duplicate across
-/// units or rounds), not counting dossiers withdrawn or refused.
+/// units or rounds), not counting dossiers withdrawn or refused. A dossier outside `scope` (the
+/// unit paths the reader may see) is reported without its title or unit.
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct OtherNomination {
     pub dossier_id: i64,
     pub unit_name: String,
     pub title: String,
     pub status: String,
+    pub visible: bool,
 }
 
-pub async fn other_nominations(db: &Db, n: &Nominee) -> StoreResult<Vec<OtherNomination>> {
+pub async fn other_nominations(db: &Db, n: &Nominee, scope: &[String]) -> StoreResult<Vec<OtherNomination>> {
     let (col, id) = match n.holder() {
         Holder::Person(id) => ("person_id", id),
         Holder::Unit(id) => ("unit_id", id),
     };
-    Ok(OtherNomination::find_by_statement(stmt(
+    let mut vals: Vec<Value> = vec![];
+    let visible = scope_sql("u.path", scope, &mut vals);
+    vals.extend([id.into(), n.award_code.clone().into(), n.year.into(), n.dossier_id.into()]);
+    let rows = OtherNomination::find_by_statement(stmt(
         db.backend(),
         &format!(
-            "SELECT d.id AS dossier_id, u.name AS unit_name, d.title, d.status FROM dossier_nominee n \
+            "SELECT d.id AS dossier_id, u.name AS unit_name, d.title, d.status, \
+             CASE WHEN {visible} THEN 1 ELSE 0 END = 1 AS visible FROM dossier_nominee n \
              JOIN dossier d ON d.id = n.dossier_id JOIN unit u ON u.id = d.unit_id \
              WHERE n.{col} = ? AND n.award_code = ? AND n.year = ? AND n.dossier_id <> ? \
              AND d.status NOT IN ('withdrawn', 'refused') ORDER BY d.id"
         ),
-        vec![id.into(), n.award_code.clone().into(), n.year.into(), n.dossier_id.into()],
+        vals,
     ))
     .all(&db.conn)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|o| if o.visible { o } else { OtherNomination { unit_name: String::new(), title: String::new(), ..o } })
+        .collect())
 }
 
 /// A public holiday the province entered.

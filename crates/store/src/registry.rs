@@ -1214,6 +1214,9 @@ pub async fn revoke_award(w: &mut WriteTx, award_id: i64, on: NaiveDate, reason:
     if reason.is_empty() {
         return Err(StoreError::invalid("reason", "cần ghi lý do và căn cứ hủy khen thưởng"));
     }
+    if on > crate::db::today() {
+        return Err(StoreError::invalid("on", "ngày hủy khen thưởng không thể sau hôm nay"));
+    }
     #[derive(FromQueryResult)]
     struct Row {
         person_id: Option<i64>,

@@ -73,6 +73,17 @@ pub enum BenchCmd {
     },
 }
 
+/// A progress bar with a message, its position and the time left.
+pub(crate) fn bar(len: u64, msg: &str) -> indicatif::ProgressBar {
+    let pb = indicatif::ProgressBar::new(len);
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    pb.set_message(msg.to_string());
+    pb
+}
+
 /// Inserts one batch of generated people in its own audited transaction.
 pub(crate) async fn insert_batch(db: &Db, batch: &[(PersonInput, i64)]) -> anyhow::Result<()> {
     if batch.is_empty() {

@@ -13,22 +13,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
-use indicatif::{ProgressBar, ProgressStyle};
 use tdkt_domain::authz::Role;
 use tdkt_domain::dossier::{Action, DocKind, DossierKind, Status};
 use tdkt_domain::org::CouncilRole;
 use tdkt_store::registry::Holder;
-use tdkt_store::{Actor, Db, council, dossier, org, users};
+use tdkt_store::{Actor, Db, WriteTx, council, dossier, org, users};
 
-fn bar(len: u64, msg: &str) -> ProgressBar {
-    let pb = ProgressBar::new(len);
-    pb.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    pb.set_message(msg.to_string());
-    pb
-}
+use crate::bench::bar;
 
 /// p50, p95, p99 and max of `d`, in milliseconds.
 fn percentiles(d: &mut [Duration]) -> String {
@@ -175,45 +166,15 @@ async fn council_session(db: &Db, members: usize, nominees: usize) -> anyhow::Re
     }
     let round = dossier::rounds(db).await?.first().context("no round")?.id;
     let mut dossier_ids = vec![];
+    let steps = [
+        (Action::Submit, Status::Submitted),
+        (Action::StartAppraisal, Status::Appraising),
+        (Action::PassToCouncil, Status::Council),
+    ];
     for (k, chunk) in people[members..members + nominees].chunks(10).enumerate() {
-        let new = dossier::NewDossier {
-            unit_id: ubnd.id,
-            round_id: round,
-            kind: DossierKind::Regular,
-            simplified: false,
-            title: format!("Hồ sơ trình Hội đồng số {}", k + 1),
-        };
-        let id = dossier::create(&mut w, &new).await?;
-        let mut d = dossier::get(&w.tx, id).await?;
-        for p in chunk {
-            let n = dossier::NewNominee {
-                holder: Holder::Person(p.id),
-                award_code: "BK_TINH".into(),
-                year: 2025,
-                verdict: "eligible".into(),
-                verdict_json: "{}".into(),
-            };
-            dossier::add_nominee(&mut w, &d, &n).await?;
-        }
-        for kind in [DocKind::Submission, DocKind::AchievementReport, DocKind::Minutes] {
-            let doc = dossier::NewDocument {
-                kind,
-                file_name: "tai-lieu.pdf".into(),
-                media_type: "application/pdf".into(),
-                size: 1,
-                sha256: "0".repeat(64),
-            };
-            dossier::add_document(&mut w, &d, &doc).await?;
-        }
-        for (action, to) in [
-            (Action::Submit, Status::Submitted),
-            (Action::StartAppraisal, Status::Appraising),
-            (Action::PassToCouncil, Status::Council),
-        ] {
-            dossier::move_to(&mut w, &d, &action, to).await?;
-            d = dossier::get(&w.tx, id).await?;
-        }
-        dossier_ids.push(id);
+        let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
+        let title = format!("Hồ sơ trình Hội đồng số {}", k + 1);
+        dossier_ids.push(dossier_through(&mut w, ubnd.id, round, &title, &ids, "BK_TINH", &steps).await?);
     }
     let chair = people[0].id;
     let new = council::NewSession {
@@ -229,6 +190,50 @@ async fn council_session(db: &Db, members: usize, nominees: usize) -> anyhow::Re
     council::set_attendance(&mut w, &s, &present).await?;
     w.commit().await?;
     Ok((session, accounts))
+}
+
+/// A dossier of `unit_id` proposing `people` for `award` (achievement year 2025), with the three
+/// documents of Law Đ84 recorded (their content is not needed here), moved through `steps`
+/// without asking the state machine. The benchmark and the tests use it to put dossiers in a
+/// given state without going through the pages.
+pub async fn dossier_through(
+    w: &mut WriteTx,
+    unit_id: i64,
+    round_id: i64,
+    title: &str,
+    people: &[i64],
+    award: &str,
+    steps: &[(Action, Status)],
+) -> anyhow::Result<i64> {
+    let new =
+        dossier::NewDossier { unit_id, round_id, kind: DossierKind::Regular, simplified: false, title: title.into() };
+    let id = dossier::create(w, &new).await?;
+    let mut d = dossier::get(&w.tx, id).await?;
+    for p in people {
+        let n = dossier::NewNominee {
+            holder: Holder::Person(*p),
+            award_code: award.into(),
+            year: 2025,
+            verdict: "eligible".into(),
+            verdict_json: "{}".into(),
+        };
+        dossier::add_nominee(w, &d, &n).await?;
+    }
+    for kind in [DocKind::Submission, DocKind::AchievementReport, DocKind::Minutes] {
+        let doc = dossier::NewDocument {
+            kind,
+            file_name: "tai-lieu.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: 1,
+            sha256: "0".repeat(64),
+        };
+        dossier::add_document(w, &d, &doc).await?;
+    }
+    for (action, to) in steps {
+        dossier::move_to(w, &d, action, *to).await?;
+        d = dossier::get(&w.tx, id).await?;
+    }
+    Ok(id)
 }
 
 async fn queue(base: &str, requests: usize) -> anyhow::Result<()> {

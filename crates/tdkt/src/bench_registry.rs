@@ -9,26 +9,17 @@ use std::time::Instant;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressStyle};
 use tdkt_rules::history::{AwardKind, Level, Rating, WorkKind};
 use tdkt_rules::{Catalogue, Engine};
 use tdkt_store::registry::{self, Holder, NewAward, NewInitiative};
 use tdkt_store::{Actor, Db, WriteTx, org};
 
+use crate::bench::bar;
+
 const FIRST: i32 = 2006;
 const LAST: i32 = 2025;
 /// Rows per insert call (one audit entry each).
 const BATCH: usize = 50_000;
-
-fn bar(len: u64, msg: &str) -> ProgressBar {
-    let pb = ProgressBar::new(len);
-    pb.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    pb.set_message(msg.to_string());
-    pb
-}
 
 fn secs(t: Instant) -> f64 {
     t.elapsed().as_secs_f64()

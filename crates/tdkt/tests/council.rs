@@ -9,8 +9,7 @@
 mod common;
 
 use common::{TestApp, backends};
-use tdkt_domain::dossier::{Action, DocKind, DossierKind, Status};
-use tdkt_store::registry::Holder;
+use tdkt_domain::dossier::{Action, Status};
 use tdkt_store::{Actor, council, dossier};
 
 /// A dossier of `unit_code` with `n` nominees, already appraised and passed to the council.
@@ -25,44 +24,16 @@ async fn before_the_council(app: &TestApp, unit_code: &str, n: usize) -> i64 {
     let people = tdkt_store::org::search_people(db, &f, 1, n as u64).await.unwrap().items;
     assert_eq!(people.len(), n);
     let round = dossier::rounds(db).await.unwrap().remove(0).id;
-    let mut w = db.write(&Actor::system("thử")).await.unwrap();
-    let new = dossier::NewDossier {
-        unit_id: unit.id,
-        round_id: round,
-        kind: DossierKind::Regular,
-        simplified: false,
-        title: format!("Đề nghị khen thưởng của {}", unit.name),
-    };
-    let id = dossier::create(&mut w, &new).await.unwrap();
-    let mut d = dossier::get(&w.tx, id).await.unwrap();
-    for p in &people {
-        let n = dossier::NewNominee {
-            holder: Holder::Person(p.id),
-            award_code: "BK_TINH".into(),
-            year: 2025,
-            verdict: "eligible".into(),
-            verdict_json: "{}".into(),
-        };
-        dossier::add_nominee(&mut w, &d, &n).await.unwrap();
-    }
-    for kind in [DocKind::Submission, DocKind::AchievementReport, DocKind::Minutes] {
-        let doc = dossier::NewDocument {
-            kind,
-            file_name: "x.pdf".into(),
-            media_type: "application/pdf".into(),
-            size: 1,
-            sha256: "0".repeat(64),
-        };
-        dossier::add_document(&mut w, &d, &doc).await.unwrap();
-    }
-    for (action, to) in [
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let steps = [
         (Action::Submit, Status::Submitted),
         (Action::StartAppraisal, Status::Appraising),
         (Action::PassToCouncil, Status::Council),
-    ] {
-        dossier::move_to(&mut w, &d, &action, to).await.unwrap();
-        d = dossier::get(&w.tx, id).await.unwrap();
-    }
+    ];
+    let mut w = db.write(&Actor::system("thử")).await.unwrap();
+    let title = format!("Đề nghị khen thưởng của {}", unit.name);
+    let id =
+        tdkt::bench_dossiers::dossier_through(&mut w, unit.id, round, &title, &ids, "BK_TINH", &steps).await.unwrap();
     w.commit().await.unwrap();
     id
 }

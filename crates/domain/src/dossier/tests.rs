@@ -84,7 +84,7 @@ fn refusals_name_the_reason_and_change_nothing() {
         (Status::Appraising, Action::Withdraw, unit, f.clone(), "Đang thẩm định"),
         (Status::Posting, Action::CloseVote, who(Role::CouncilMember), f.clone(), "công khai"),
         // Only the chair closes a vote; only a signer signs.
-        (Status::Council, Action::CloseVote, who(Role::CouncilMember), f.clone(), "Chủ tịch Hội đồng"),
+        (Status::Council, Action::CloseVote, who(Role::CouncilMember), f.clone(), "người chủ trì"),
         (Status::Voted, Action::Decide, office, f.clone(), "thẩm quyền"),
         (Status::Voted, Action::Decide, Who { over_unit: false, ..who(Role::Signer) }, f.clone(), "thẩm quyền"),
         (

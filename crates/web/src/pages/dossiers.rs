@@ -238,7 +238,7 @@ async fn list_page(
     raw: String,
     round_error: Option<String>,
 ) -> AppResult<ListPage> {
-    let today = chrono::Utc::now().date_naive();
+    let today = tdkt_store::db::today();
     let unit_path = match parse_id("unit", q.unit.as_deref())? {
         Some(id) => {
             let u = org::get_unit(&state.db.conn, id).await?;
@@ -387,7 +387,7 @@ async fn new_page(state: &AppState, ctx: &Ctx, mut f: NewForm, errors: Invalid) 
     let rounds = store::rounds(&state.db).await?;
     if f.round.is_empty() {
         // The open round whose last day comes first.
-        let today = chrono::Utc::now().date_naive();
+        let today = tdkt_store::db::today();
         if let Some(r) = rounds.iter().filter(|r| r.submit_by >= today).min_by_key(|r| r.submit_by) {
             f.round = r.id.to_string();
         }
@@ -715,7 +715,7 @@ pub async fn show(
                 Err(e) => (None, Some(e), j.open),
             }
         };
-        let others = store::other_nominations(&state.db, &n).await?;
+        let others = store::other_nominations(&state.db, &n, &ctx.scope(Permission::ViewDossiers)).await?;
         let passed = council.iter().rev().find(|(id, _)| *id == n.id).map(|(_, p)| *p);
         views.push(NomineeView { n, then, now, now_error, others, open, passed });
     }
@@ -761,7 +761,7 @@ pub async fn show(
             .map(|a| (a.code.clone(), a.name.clone()))
             .collect()
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = tdkt_store::db::today();
     let page = DossierPage {
         chrome: Chrome::new(&state, &ctx, "/dossiers", d.title.clone()),
         overdue: d.overdue(today),
@@ -868,6 +868,12 @@ pub async fn add_nominee(
         (None, Some(u)) => Holder::Unit(u),
         _ => return Err(AppError::Invalid(Invalid::one("person", "hãy chọn một người hoặc một tập thể"))),
     };
+    // Someone outside the user's units is refused before anything about them is said.
+    let path = match holder {
+        Holder::Person(p) => org::get_person(&state.db.conn, p).await?.unit_path,
+        Holder::Unit(u) => org::get_unit(&state.db.conn, u).await?.path,
+    };
+    ctx.require(Permission::Propose, &path)?;
     let catalogue = &crate::eligibility::base()?.catalogue;
     let award = catalogue
         .get(f.award.trim())
@@ -1037,9 +1043,12 @@ pub async fn act(
     if whos(&ctx, &d).is_empty() {
         return Err(AppError::Forbidden);
     }
-    let nominees = store::nominees(&state.db.conn, id).await?;
-    let documents = store::documents(&state.db.conn, id).await?;
-    let council = tdkt_store::council::results_of_dossier(&state.db.conn, id).await?;
+    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
+    // The facts are read inside the transaction: a document removed a moment ago counts.
+    let d = store::get(&w.tx, id).await?;
+    let nominees = store::nominees(&w.tx, id).await?;
+    let documents = store::documents(&w.tx, id).await?;
+    let council = tdkt_store::council::results_of_dossier(&w.tx, id).await?;
     let (facts, _) = facts(&d, &nominees, &documents, &council)?;
     let to = decide(&ctx, &d, &action, &facts).map_err(|r| AppError::Invalid(Invalid::one("action", r.0)))?;
     if action == Action::EndPosting
@@ -1054,7 +1063,6 @@ pub async fn act(
             ),
         )));
     }
-    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
     store::move_to(&mut w, &d, &action, to).await?;
     w.commit().await?;
     Ok(Redirect::to(&format!("/dossiers/{id}")).into_response())

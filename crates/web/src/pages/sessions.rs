@@ -92,7 +92,7 @@ async fn list_page(state: &AppState, ctx: &Ctx, error: Option<String>) -> AppRes
         waiting,
         members,
         council,
-        today: text::format_date(chrono::Utc::now().date_naive()),
+        today: text::format_date(tdkt_store::db::today()),
         error,
     };
     Ok((status, render(&page)?).into_response())
@@ -308,17 +308,18 @@ pub async fn vote(
 pub async fn close(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     require_reader(&state, &ctx).await?;
     let s = store::get_session(&state.db.conn, id).await?;
-    let members = store::member_ids(&state.db.conn, s.council_id).await?;
     let chair = ctx.user.person_id == Some(s.chair_person_id) && ctx.subject.has_role(Role::CouncilMember);
     if !chair {
         return Err(invalid("close", "Chỉ người chủ trì phiên họp mới kết thúc bỏ phiếu"));
     }
     let r = async {
-        let present = store::present(&state.db.conn, id).await?;
-        let (quorum_ratio, vote_ratio) =
-            tdkt_domain::council::may_close(thresholds(&state, s.meets_on).await?, members.len(), present.len())
-                .map_err(|e| invalid("close", e.0))?;
+        let limits = thresholds(&state, s.meets_on).await?;
         let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
+        // Read inside the transaction: attendance recorded a moment ago counts.
+        let members = store::member_ids(&w.tx, s.council_id).await?;
+        let present = store::present(&w.tx, id).await?;
+        let (quorum_ratio, vote_ratio) =
+            tdkt_domain::council::may_close(limits, members.len(), present.len()).map_err(|e| invalid("close", e.0))?;
         let closing = store::Closing { members: members.len(), present: present.len(), quorum_ratio, vote_ratio };
         let items = store::close(&mut w, id, closing).await?;
         let mut seen: Vec<i64> = vec![];
