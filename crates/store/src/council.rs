@@ -80,28 +80,31 @@ pub async fn get_session(db: &impl ConnectionTrait, id: i64) -> StoreResult<Sess
     .ok_or(StoreError::NotFound("phiên họp Hội đồng"))
 }
 
-/// A list of person ids from `sql` with one `?` for `id`.
-async fn person_ids(db: &impl ConnectionTrait, sql: &str, id: i64) -> StoreResult<Vec<i64>> {
-    #[derive(FromQueryResult)]
-    struct Row {
-        person_id: i64,
-    }
-    Ok(Row::find_by_statement(stmt(db.get_database_backend(), sql, vec![id.into()]))
+/// The first column (`id`) of the rows `sql` returns, as ids.
+async fn ids(db: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) -> StoreResult<Vec<i64>> {
+    Ok(Id::find_by_statement(stmt(db.get_database_backend(), sql, values))
         .all(db)
         .await?
         .into_iter()
-        .map(|r| r.person_id)
+        .map(|r| r.id)
         .collect())
+}
+
+/// A list of person ids from `sql` with one `?` for `id`.
+async fn person_ids(db: &impl ConnectionTrait, sql: &str, id: i64) -> StoreResult<Vec<i64>> {
+    ids(db, sql, vec![id.into()]).await
 }
 
 /// The members of a council (person ids).
 pub async fn member_ids(db: &impl ConnectionTrait, council_id: i64) -> StoreResult<Vec<i64>> {
-    person_ids(db, "SELECT person_id FROM council_member WHERE council_id = ? ORDER BY person_id", council_id).await
+    person_ids(db, "SELECT person_id AS id FROM council_member WHERE council_id = ? ORDER BY person_id", council_id)
+        .await
 }
 
 /// The members recorded as present (person ids).
 pub async fn present(db: &impl ConnectionTrait, session_id: i64) -> StoreResult<Vec<i64>> {
-    person_ids(db, "SELECT person_id FROM council_attendance WHERE session_id = ? ORDER BY person_id", session_id).await
+    person_ids(db, "SELECT person_id AS id FROM council_attendance WHERE session_id = ? ORDER BY person_id", session_id)
+        .await
 }
 
 /// What the office fills in to open a session.
@@ -272,17 +275,13 @@ pub async fn items(db: &impl ConnectionTrait, session_id: i64) -> StoreResult<Ve
 
 /// The items of the session a member has voted on (not how).
 pub async fn voted_by(db: &impl ConnectionTrait, session_id: i64, person_id: i64) -> StoreResult<Vec<i64>> {
-    Ok(Id::find_by_statement(stmt(
-        db.get_database_backend(),
+    ids(
+        db,
         "SELECT v.item_id AS id FROM council_voted v JOIN council_item i ON i.id = v.item_id \
          WHERE i.session_id = ? AND v.person_id = ? ORDER BY v.item_id",
         vec![session_id.into(), person_id.into()],
-    ))
-    .all(db)
-    .await?
-    .into_iter()
-    .map(|r| r.id)
-    .collect())
+    )
+    .await
 }
 
 /// Casts a member's ballots on some items of an open session, all or none: the member must be
@@ -303,28 +302,16 @@ pub async fn vote(w: &mut WriteTx, session_id: i64, person_id: i64, choices: &[(
     let marks = vec!["?"; asked.len()].join(", ");
     let mut vals = vec![session_id.into()];
     vals.extend(asked.iter().cloned());
-    let on_agenda: Vec<i64> = Id::find_by_statement(stmt(
-        w.backend(),
-        &format!("SELECT id FROM council_item WHERE session_id = ? AND id IN ({marks})"),
-        vals,
-    ))
-    .all(&w.tx)
-    .await?
-    .into_iter()
-    .map(|r| r.id)
-    .collect();
+    let on_agenda =
+        ids(&w.tx, &format!("SELECT id FROM council_item WHERE session_id = ? AND id IN ({marks})"), vals).await?;
     let mut vals = vec![person_id.into()];
     vals.extend(asked);
-    let already: Vec<i64> = Id::find_by_statement(stmt(
-        w.backend(),
+    let already = ids(
+        &w.tx,
         &format!("SELECT item_id AS id FROM council_voted WHERE person_id = ? AND item_id IN ({marks})"),
         vals,
-    ))
-    .all(&w.tx)
-    .await?
-    .into_iter()
-    .map(|r| r.id)
-    .collect();
+    )
+    .await?;
     let mut seen = vec![];
     for (item, _) in choices {
         if !on_agenda.contains(item) {
