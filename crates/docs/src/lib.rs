@@ -1,4 +1,5 @@
-//! Documents a TĐKT office prints, as bytes: today the council's minutes (.docx).
+//! Documents a TĐKT office prints, as bytes: the council's minutes (.docx, here), the award
+//! decision (.docx in [`decision`], PDF in [`pdf`]) and certificates with a QR code (PDF).
 //!
 //! Laid out in the administrative format of Nghị định 30/2020/NĐ-CP: A4, margins top 20 mm,
 //! bottom 20 mm, left 30 mm, right 15 mm, Times New Roman 13–14 pt; the issuing body and the
@@ -15,7 +16,15 @@ use docx_rs::{AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, 
 pub enum DocError {
     #[error("không tạo được tệp Word: {0}")]
     Docx(String),
+    #[error("không tạo được tệp PDF: {0}")]
+    Pdf(String),
 }
+
+pub mod decision;
+pub mod pdf;
+
+pub use decision::{Amount, Decision, Line, decision_docx};
+pub use pdf::{Certificate, certificates_pdf, decision_pdf};
 
 /// Millimetres in twentieths of a point (Word's unit for page geometry).
 fn mm(v: f64) -> i32 {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod authz;
 pub mod calendar;
 pub mod council;
+pub mod decision;
 pub mod dossier;
 pub mod error;
 pub mod org;

@@ -172,9 +172,49 @@ pub fn format_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
+/// Formats a sum of money the Vietnamese way, with dots between thousands: `7.020.000`.
+pub fn format_money(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if amount < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Formats thousandths the Vietnamese way, with a decimal comma and no trailing zeros:
+/// 300 → `0,3`, 3000 → `3`, 1250 → `1,25`.
+pub fn format_thousandths(value: i64) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    let v = value.unsigned_abs();
+    let (whole, frac) = (v / 1000, v % 1000);
+    if frac == 0 {
+        return format!("{sign}{whole}");
+    }
+    let frac = format!("{frac:03}");
+    format!("{sign}{whole},{}", frac.trim_end_matches('0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_and_decimals_are_written_the_vietnamese_way() {
+        assert_eq!(format_money(7_020_000), "7.020.000");
+        assert_eq!(format_money(702_000), "702.000");
+        assert_eq!(format_money(0), "0");
+        assert_eq!(format_money(-1500), "-1.500");
+        assert_eq!(format_thousandths(300), "0,3");
+        assert_eq!(format_thousandths(3000), "3");
+        assert_eq!(format_thousandths(1250), "1,25");
+    }
 
     #[test]
     fn clean_makes_nfc_and_single_spaces() {
