@@ -90,7 +90,7 @@ impl Role {
             }
             Role::DeptLeader => &[ViewOrg, Export, ViewDossiers, Appraise],
             Role::CouncilMember => &[ViewOrg, ViewDossiers, Vote],
-            Role::Signer => &[ViewOrg, ViewDossiers],
+            Role::Signer => &[ViewOrg, ViewDossiers, Sign],
             Role::UnitOfficer => &[ViewOrg, EditPeople, Import, Export, ViewDossiers, Propose],
             // The block head's own unit comes from the unit officer grant it goes with; this
             // grant adds reading the member units of the blocks it leads (see `Subject`).
@@ -133,6 +133,8 @@ pub enum Permission {
     Appraise,
     /// Cast a council member's ballot (only as the member the account belongs to).
     Vote,
+    /// Sign award decisions as the issuing authority (on the issuing unit).
+    Sign,
 }
 
 impl Permission {

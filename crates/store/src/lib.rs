@@ -8,6 +8,7 @@
 //! to the hash-chained audit log in the same transaction as the change.
 
 pub mod audit;
+pub mod award_decision;
 pub mod council;
 pub mod db;
 pub mod dossier;

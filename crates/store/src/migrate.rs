@@ -64,6 +64,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_posting.sql"),
         postgres: include_str!("../migrations/postgres/0008_posting.sql"),
     },
+    Migration {
+        version: 9,
+        name: "award_decisions",
+        sqlite: include_str!("../migrations/sqlite/0009_award_decisions.sql"),
+        postgres: include_str!("../migrations/postgres/0009_award_decisions.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

@@ -512,7 +512,7 @@ pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAw
 }
 
 /// Records one award; a second regular award of the same code and year for the same holder is refused.
-pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> StoreResult<()> {
+pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> StoreResult<i64> {
     let (p, u) = a.holder.ids();
     let code = catalogue.canonical(&a.code).unwrap_or(&a.code).to_string();
     if a.kind == AwardKind::CongTrang {
@@ -530,9 +530,17 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
             ));
         }
     }
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
     let mut sql = String::from(AWARD_INSERT);
-    sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?)");
-    w.exec(&sql, award_values(a, catalogue, &now_text())?).await?;
+    sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    let award_id = Id::find_by_statement(stmt(w.backend(), &sql, award_values(a, catalogue, &now_text())?))
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("khen thưởng vừa ghi"))?
+        .id;
     crate::panel::mark_people(w, p).await?;
     let (ty, id) = a.holder.object();
     w.record(
@@ -540,10 +548,10 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
         ty,
         Some(id),
         u,
-        serde_json::json!({"code": code, "year": a.year, "kind": a.kind.code(), "decision_id": a.decision_id}),
+        serde_json::json!({"award_id": award_id, "code": code, "year": a.year, "kind": a.kind.code(), "decision_id": a.decision_id}),
     )
     .await?;
-    Ok(())
+    Ok(award_id)
 }
 
 /// Ratings of many people at once (new rows only), in statements of a few thousand rows.

@@ -28,6 +28,9 @@ pub struct Config {
     /// Take the client address for login rate limiting from the last X-Forwarded-For entry
     /// (set this only behind a reverse proxy that writes that header) (TDKT_TRUST_PROXY).
     pub trust_proxy: bool,
+    /// Public address of the server, printed in certificates' QR codes; empty: the address
+    /// the request came to (TDKT_PUBLIC_URL).
+    pub public_url: String,
     /// Log filter, as RUST_LOG (TDKT_LOG).
     pub log: String,
 }
@@ -44,6 +47,7 @@ impl Default for Config {
             max_upload_mb: 20,
             files_dir: "data/files".into(),
             trust_proxy: false,
+            public_url: String::new(),
             log: "info".into(),
         }
     }
@@ -102,6 +106,9 @@ impl Config {
                 _ => return Err(format!("TDKT_TRUST_PROXY phải là true hoặc false (nhận được “{v}”)")),
             };
         }
+        if let Some(v) = env("TDKT_PUBLIC_URL") {
+            c.public_url = v;
+        }
         if let Some(v) = env("TDKT_LOG") {
             c.log = v;
         }
@@ -139,6 +146,10 @@ impl Config {
         if self.files_dir.trim().is_empty() {
             errs.push("files_dir: không được để trống".into());
         }
+        let url = self.public_url.trim();
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            errs.push(format!("public_url: “{url}” phải bắt đầu bằng https:// hoặc http://"));
+        }
         if self.province.trim().is_empty() {
             errs.push("province: không được để trống".into());
         }
@@ -163,6 +174,7 @@ impl Config {
             files_dir: self.files_dir.clone().into(),
             current_year: self.current_year,
             trust_proxy: self.trust_proxy,
+            public_url: Some(self.public_url.trim().trim_end_matches('/').to_string()).filter(|u| !u.is_empty()),
             ..tdkt_web::WebConfig::default()
         }
     }
@@ -185,6 +197,9 @@ impl Config {
              # (TDKT_FILES_DIR).\nfiles_dir = \"{}\"\n\n\
              # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it\n\
              # for login rate limiting (TDKT_TRUST_PROXY).\ntrust_proxy = {}\n\n\
+             # Public address of the server (https://thiduakhenthuong.example.gov.vn), printed in\n\
+             # the QR code of every certificate; empty: the address the request came to\n\
+             # (TDKT_PUBLIC_URL).\npublic_url = \"{}\"\n\n\
              # Log filter, as RUST_LOG (TDKT_LOG).\nlog = \"{}\"\n",
             d.addr,
             d.database_url,
@@ -195,6 +210,7 @@ impl Config {
             d.max_upload_mb,
             d.files_dir,
             d.trust_proxy,
+            d.public_url,
             d.log
         )
     }

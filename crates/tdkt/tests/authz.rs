@@ -15,7 +15,7 @@ const USERS: &[(&str, char)] = &[
     ("chuyenvien", 'O'), // commendation officer, whole province
     ("lanhdao", 'L'),    // department leader: reads and exports
     ("hoidong", 'V'),    // council member: reads
-    ("chutich", 'V'),    // signer and council chair: reads, votes
+    ("chutich", 'G'),    // signer and council chair: reads, votes, signs decisions
     ("canbo.so", 'S'),   // unit officer of Sở Y tế
     ("canbo.xa", 'X'),   // unit officer of Xã Mường Bú
     ("truongkhoi", 'B'), // unit officer of Sở Tư pháp, head of the block Sở Nội vụ belongs to
@@ -122,23 +122,23 @@ async fn every_route_with_every_role_on_another_units_objects() {
         .dossier
         .id;
         let round = tdkt_store::dossier::rounds(&app.tdb.db).await.unwrap().remove(0).id;
-        let view = "AOLVB";
+        let view = "AOLVBG";
         let mut walked = 0;
         for (username, who) in USERS {
             let (c, csrf) = app.login(username).await;
             let n = walked;
             let cases = vec![
-                case("/", "GET", "/".into(), Body::None, "AOLVSXB", 200),
-                case("/account/password", "GET", "/account/password".into(), Body::None, "AOLVSXB", 200),
+                case("/", "GET", "/".into(), Body::None, "AOLVSXBG", 200),
+                case("/account/password", "GET", "/account/password".into(), Body::None, "AOLVSXBG", 200),
                 case(
                     "/account/password",
                     "POST",
                     "/account/password".into(),
                     Body::Form(vec![("current", "sai".into()), ("new", "x".into()), ("confirm", "y".into())]),
-                    "AOLVSXB",
+                    "AOLVSXBG",
                     422,
                 ),
-                case("/units", "GET", "/units".into(), Body::None, "AOLVSXB", 200),
+                case("/units", "GET", "/units".into(), Body::None, "AOLVSXBG", 200),
                 case("/units/{id}", "GET", format!("/units/{snv}"), Body::None, view, 200),
                 case("/units/{id}/edit", "GET", format!("/units/{snv}/edit"), Body::None, "AO", 200),
                 case(
@@ -177,7 +177,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "AO",
                     303,
                 ),
-                case("/people", "GET", "/people?q=nguyen+thi+huong".into(), Body::None, "AOLVSXB", 200),
+                case("/people", "GET", "/people?q=nguyen+thi+huong".into(), Body::None, "AOLVSXBG", 200),
                 case("/people", "GET", format!("/people?unit={snv}"), Body::None, view, 200),
                 case("/people/new", "GET", "/people/new".into(), Body::None, "AOSXB", 200),
                 case("/people/new", "POST", "/people/new".into(), person_form("Trần Thị Thử"), "AO", 303),
@@ -191,8 +191,8 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "AO",
                     303,
                 ),
-                case("/groups", "GET", "/groups".into(), Body::None, "AOLVSXB", 200),
-                case("/groups/{id}", "GET", format!("/groups/{}", block.id), Body::None, "AOLVSXB", 200),
+                case("/groups", "GET", "/groups".into(), Body::None, "AOLVSXBG", 200),
+                case("/groups/{id}", "GET", format!("/groups/{}", block.id), Body::None, "AOLVSXBG", 200),
                 case(
                     "/groups/{id}/role",
                     "POST",
@@ -217,7 +217,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "AO",
                     422,
                 ),
-                case("/council", "GET", "/council".into(), Body::None, "AOLVSXB", 200),
+                case("/council", "GET", "/council".into(), Body::None, "AOLVSXBG", 200),
                 case(
                     "/council/{id}/add",
                     "POST",
@@ -307,7 +307,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     303,
                 ),
                 case("/audit", "GET", "/audit".into(), Body::None, "A", 200),
-                case("/api/v1/units", "GET", "/api/v1/units".into(), Body::None, "AOLVSXB", 200),
+                case("/api/v1/units", "GET", "/api/v1/units".into(), Body::None, "AOLVSXBG", 200),
                 case("/api/v1/units/{id}", "GET", format!("/api/v1/units/{snv}"), Body::None, view, 200),
                 case("/api/v1/people", "GET", format!("/api/v1/people?unit={snv}"), Body::None, view, 200),
                 case(
@@ -321,18 +321,18 @@ async fn every_route_with_every_role_on_another_units_objects() {
                 case("/api/v1/people/{id}", "GET", format!("/api/v1/people/{}", hương.id), Body::None, view, 200),
                 // Bulk eligibility: everyone may run it over their own units; another unit's
                 // figures only for those who may see that unit.
-                case("/eligible", "GET", "/eligible?award=BK_TINH&year=2025".into(), Body::None, "AOLVSXB", 200),
+                case("/eligible", "GET", "/eligible?award=BK_TINH&year=2025".into(), Body::None, "AOLVSXBG", 200),
                 // Revoking an award: the office (an unknown award is a 404 before the check).
                 case(
                     "/awards/{id}/revoke",
                     "POST",
                     "/awards/999999/revoke".into(),
                     Body::Form(vec![("on", "01/12/2026".into()), ("reason", "thử".into())]),
-                    "AOLVSXB",
+                    "AOLVSXBG",
                     404,
                 ),
-                case("/duplicates", "GET", "/duplicates".into(), Body::None, "AOLVSXB", 200),
-                case("/rules", "GET", "/rules".into(), Body::None, "AOLVSXB", 200),
+                case("/duplicates", "GET", "/duplicates".into(), Body::None, "AOLVSXBG", 200),
+                case("/rules", "GET", "/rules".into(), Body::None, "AOLVSXBG", 200),
                 // Province parameters: province roles only (a value out of range is a 422 after the check).
                 case(
                     "/rules/params",
@@ -396,8 +396,8 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     view,
                     200,
                 ),
-                case("/dossiers", "GET", "/dossiers".into(), Body::None, "OLVSXB", 200),
-                case("/dossiers", "GET", format!("/dossiers?unit={syt}"), Body::None, "OLVS", 200),
+                case("/dossiers", "GET", "/dossiers".into(), Body::None, "OLVSXBG", 200),
+                case("/dossiers", "GET", format!("/dossiers?unit={syt}"), Body::None, "OLVSG", 200),
                 case("/dossiers/new", "GET", "/dossiers/new".into(), Body::None, "SXB", 200),
                 case(
                     "/dossiers/new",
@@ -425,7 +425,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "OL",
                     422,
                 ),
-                case("/dossiers/{id}", "GET", format!("/dossiers/{dossier}"), Body::None, "OLVS", 200),
+                case("/dossiers/{id}", "GET", format!("/dossiers/{dossier}"), Body::None, "OLVSG", 200),
                 // Sending without documents is refused by the state machine for everyone who may
                 // see the dossier; the others never reach it.
                 case(
@@ -433,7 +433,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "POST",
                     format!("/dossiers/{dossier}/action"),
                     Body::Form(vec![("action", "submit".into())]),
-                    "OLVS",
+                    "OLVSG",
                     422,
                 ),
                 // Recording a higher authority's decision: only for a forwarded dossier.
@@ -442,7 +442,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "POST",
                     format!("/dossiers/{dossier}/outcome"),
                     Body::Form(vec![("outcome", "awarded".into())]),
-                    "OLVS",
+                    "OLVSG",
                     422,
                 ),
                 case(
@@ -475,12 +475,12 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "GET",
                     format!("/dossiers/{dossier}/documents/999999"),
                     Body::None,
-                    "OLVS",
+                    "OLVSG",
                     404,
                 ),
                 // Council sessions: the province's readers see them; the office opens them and
                 // records attendance; members vote; (an unknown session is a 404 after the check).
-                case("/council/sessions", "GET", "/council/sessions".into(), Body::None, "OLV", 200),
+                case("/council/sessions", "GET", "/council/sessions".into(), Body::None, "OLVG", 200),
                 case(
                     "/council/sessions",
                     "POST",
@@ -489,13 +489,13 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "OL",
                     422,
                 ),
-                case("/council/sessions/{id}", "GET", "/council/sessions/999999".into(), Body::None, "OLV", 404),
+                case("/council/sessions/{id}", "GET", "/council/sessions/999999".into(), Body::None, "OLVG", 404),
                 case(
                     "/council/sessions/{id}/minutes.docx",
                     "GET",
                     "/council/sessions/999999/minutes.docx".into(),
                     Body::None,
-                    "OLV",
+                    "OLVG",
                     404,
                 ),
                 case(
@@ -511,7 +511,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "POST",
                     "/council/sessions/999999/vote".into(),
                     Body::Form(vec![("item_1", "dong_y".into())]),
-                    "V",
+                    "VG",
                     404,
                 ),
                 case(
@@ -519,9 +519,80 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "POST",
                     "/council/sessions/999999/close".into(),
                     Body::None,
-                    "OLV",
+                    "OLVG",
                     404,
                 ),
+                // The province's decisions: the office drafts, the signer signs, both read;
+                // certificates are verified by anyone, logged in or not.
+                case("/decisions", "GET", "/decisions".into(), Body::None, "OLG", 200),
+                case("/decisions", "POST", "/decisions".into(), Body::Form(vec![("award", "GK".into())]), "OL", 422),
+                case(
+                    "/decisions/numbering",
+                    "POST",
+                    "/decisions/numbering".into(),
+                    Body::Form(vec![("next", "không".into())]),
+                    "OL",
+                    422,
+                ),
+                case("/decisions/{id}", "GET", "/decisions/999999".into(), Body::None, "OLG", 404),
+                case(
+                    "/decisions/{id}",
+                    "POST",
+                    "/decisions/999999".into(),
+                    Body::Form(vec![
+                        ("version", "1".into()),
+                        ("title", "Thử".into()),
+                        ("achievement", "Thử".into()),
+                        ("bases", "Thử".into()),
+                        ("executors", "Thử".into()),
+                        ("recipients", "Thử".into()),
+                        ("signer_title", "CHỦ TỊCH".into()),
+                    ]),
+                    "OL",
+                    404,
+                ),
+                case(
+                    "/decisions/{id}/items/{nominee}/remove",
+                    "POST",
+                    "/decisions/999999/items/1/remove".into(),
+                    Body::Form(vec![("version", "1".into())]),
+                    "OL",
+                    404,
+                ),
+                case(
+                    "/decisions/{id}/delete",
+                    "POST",
+                    "/decisions/999999/delete".into(),
+                    Body::Form(vec![("version", "1".into())]),
+                    "OL",
+                    404,
+                ),
+                case(
+                    "/decisions/{id}/sign",
+                    "POST",
+                    "/decisions/999999/sign".into(),
+                    Body::Form(vec![("version", "1".into())]),
+                    "G",
+                    404,
+                ),
+                case(
+                    "/decisions/{id}/document.{format}",
+                    "GET",
+                    "/decisions/999999/document.pdf".into(),
+                    Body::None,
+                    "OLG",
+                    404,
+                ),
+                case(
+                    "/decisions/{id}/certificates.pdf",
+                    "GET",
+                    "/decisions/999999/certificates.pdf".into(),
+                    Body::None,
+                    "OLG",
+                    404,
+                ),
+                case("/verify", "GET", "/verify?code=KHONGCOMA".into(), Body::None, "AOLVGSXB", 404),
+                case("/verify/{code}", "GET", "/verify/ABCDEFGHJKMN".into(), Body::None, "AOLVGSXB", 404),
                 case(
                     "/dossiers/{id}/documents/{doc}/remove",
                     "POST",

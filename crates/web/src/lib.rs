@@ -47,6 +47,9 @@ pub struct WebConfig {
     pub current_year: i32,
     /// Read the client address from X-Forwarded-For (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// Public address printed in certificates' QR codes (no trailing slash); `None`: the
+    /// address the request came to.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -61,6 +64,7 @@ impl Default for WebConfig {
             files_dir: "data/files".into(),
             current_year: 2026,
             trust_proxy: false,
+            public_url: None,
         }
     }
 }

@@ -8,7 +8,8 @@ use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pages::{
-    admin, awards, dashboard, dossiers, duplicates, eligible, exchange, groups, people, rules, session, sessions, units,
+    admin, awards, dashboard, decisions, dossiers, duplicates, eligible, exchange, groups, people, rules, session,
+    sessions, units,
 };
 use crate::{AppState, api, assets, auth};
 
@@ -52,6 +53,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dossiers/{id}/documents/{doc}", get(dossiers::download))
         .route("/dossiers/{id}/documents/{doc}/remove", post(dossiers::remove_document))
+        .route("/decisions", get(decisions::list).post(decisions::create))
+        .route("/decisions/numbering", post(decisions::numbering))
+        .route("/decisions/{id}", get(decisions::show).post(decisions::update))
+        .route("/decisions/{id}/items/{nominee}/remove", post(decisions::remove_item))
+        .route("/decisions/{id}/delete", post(decisions::delete))
+        .route("/decisions/{id}/sign", post(decisions::sign))
+        .route("/decisions/{id}/document.{format}", get(decisions::download))
+        .route("/decisions/{id}/certificates.pdf", get(decisions::certificates))
+        .route("/verify", get(decisions::verify_form))
+        .route("/verify/{code}", get(decisions::verify))
         .route("/groups", get(groups::list))
         .route("/groups/new", get(groups::new_group).post(groups::create_group))
         .route("/groups/{id}", get(groups::show))

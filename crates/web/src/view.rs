@@ -46,6 +46,12 @@ impl Chrome {
             .iter()
             .any(|g| g.role.permissions().contains(&Permission::ViewDossiers) && g.unit_path.matches('/').count() == 2);
         add("/council/sessions", "Phiên họp Hội đồng", "Khen thưởng", province_reader);
+        let decides = s.grants.iter().any(|g| {
+            let p = g.role.permissions();
+            (p.contains(&Permission::Appraise) || p.contains(&Permission::Sign))
+                && g.unit_path.matches('/').count() == 2
+        });
+        add("/decisions", "Quyết định khen thưởng", "Khen thưởng", decides);
         add("/eligible", "Xét điều kiện hàng loạt", "Khen thưởng", view);
         add("/duplicates", "Kiểm tra trùng lặp", "Khen thưởng", view);
         add("/rules", "Danh mục, quy tắc, tham số", "Khen thưởng", view);

@@ -977,7 +977,7 @@ pub async fn remove_document(
 }
 
 /// `filename*` of Content-Disposition (RFC 6266 / RFC 5987): UTF-8, percent-encoded.
-fn disposition(name: &str) -> String {
+pub(crate) fn disposition(name: &str) -> String {
     let mut enc = String::new();
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod awards;
 pub mod dashboard;
+pub mod decisions;
 pub mod dossiers;
 pub mod duplicates;
 pub mod eligible;
@@ -17,7 +18,20 @@ pub mod units;
 
 use axum::response::Html;
 
+use crate::AppState;
+use crate::auth::Ctx;
 use crate::error::AppResult;
+
+/// Whether the user holds `permission` over every root unit (the council and the province's
+/// decisions work for the whole province).
+pub async fn province_wide(state: &AppState, ctx: &Ctx, permission: tdkt_domain::authz::Permission) -> AppResult<bool> {
+    let roots: Vec<tdkt_store::org::Unit> = tdkt_store::org::all_units(&state.db, &["/".to_string()], true)
+        .await?
+        .into_iter()
+        .filter(|u| u.parent_id.is_none())
+        .collect();
+    Ok(!roots.is_empty() && roots.iter().all(|r| ctx.subject.can(permission, &r.path)))
+}
 
 /// Renders a template into an HTML response.
 pub fn render(t: &impl askama::Template) -> AppResult<Html<String>> {

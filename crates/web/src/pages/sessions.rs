@@ -19,24 +19,13 @@ use tdkt_domain::text;
 use tdkt_store::Actor;
 use tdkt_store::council::{self as store, Item, Session};
 use tdkt_store::dossier::{self as dossiers, DossierFilter, DossierLine};
-use tdkt_store::org::{self, CouncilMember, Unit};
+use tdkt_store::org::{self, CouncilMember};
 
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::render;
+use crate::pages::{province_wide, render};
 use crate::view::Chrome;
-
-/// Whether the user holds `permission` over every root unit (the council works for the whole
-/// province).
-async fn province_wide(state: &AppState, ctx: &Ctx, permission: Permission) -> AppResult<bool> {
-    let roots: Vec<Unit> = org::all_units(&state.db, &["/".to_string()], true)
-        .await?
-        .into_iter()
-        .filter(|u| u.parent_id.is_none())
-        .collect();
-    Ok(!roots.is_empty() && roots.iter().all(|r| ctx.subject.can(permission, &r.path)))
-}
 
 async fn require_reader(state: &AppState, ctx: &Ctx) -> AppResult<()> {
     if province_wide(state, ctx, Permission::ViewDossiers).await? { Ok(()) } else { Err(AppError::Forbidden) }
