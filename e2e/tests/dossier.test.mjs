@@ -3,12 +3,31 @@
 // finds it in the queue, appraises it with the checklist and returns it with a reason; the unit
 // sees the reason and sends it again (both versions kept); the office passes it to the council,
 // opens a session and records who is present; four members vote from their own accounts; the
-// chair closes the vote, the nominee passes, the minutes download; another commune gets 403.
+// chair closes the vote, the nominee passes, the minutes download; the office drafts the
+// province's decision and enters the reward multiple; the signer signs it; the certificate's QR
+// code, read from the rendered PDF, opens the public page that says it is genuine; another
+// commune gets 403.
 //
 // Run: cd e2e && npm ci && TDKT_BIN=../target/debug/tdkt npm test
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { flow } from '../lib/flow.mjs';
+
+/** The text of the QR code on the first page of a PDF (rendered by poppler's pdftoppm). */
+function qrOfPdf(bytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'tdkt-qr-'));
+  writeFileSync(join(dir, 'c.pdf'), bytes);
+  execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-singlefile', join(dir, 'c.pdf'), join(dir, 'c')]);
+  const png = PNG.sync.read(readFileSync(join(dir, 'c.png')));
+  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  return code ? code.data : null;
+}
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const TITLE = 'Đề nghị tặng Bằng khen năm 2025 (thử nghiệm trình duyệt)';
@@ -208,7 +227,57 @@ describe('dossier flow', () => {
     await f.logout();
   });
 
-  f.step('9. another commune’s officer gets 403 on the dossier and its files', async () => {
+  f.step('9. the office drafts the province’s decision and enters the reward multiple', async () => {
+    f.need('voted', 7);
+    await f.login('chuyenvien');
+    await f.page.waitForURL((u) => u.pathname === '/');
+    await f.page.locator('nav.sidebar a', { hasText: 'Quyết định khen thưởng' }).click();
+    const form = f.page.locator('#new-decision form');
+    await form.locator('select[name=award]').selectOption('BK_TINH');
+    await form.locator('#draft').click();
+    await f.page.locator('#edit').waitFor();
+    assert.match((await f.page.locator('#list').innerText()).normalize('NFC'), /chưa xác định/, 'no amount before the multiple');
+    await f.page.locator('#person_multiple').fill('0,5');
+    await f.page.locator('#save-draft').click();
+    await f.page.locator('#list').waitFor();
+    assert.match((await f.page.locator('#list').innerText()).normalize('NFC'), /\d{1,3}(\.\d{3})+/, 'the amount is computed');
+    const pdf = await f.page.request.get(`${f.page.url()}/document.pdf`);
+    assert.equal(pdf.status(), 200);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+    f.state.decisionUrl = f.page.url();
+    await f.shot('dossier-12-decision-draft');
+    await f.logout();
+  });
+
+  f.step('10. the signer signs; the certificate’s QR code opens the public page that says it is genuine', async () => {
+    const decisionUrl = f.need('decisionUrl', 9);
+    await f.login('chutich');
+    await f.page.waitForURL((u) => u.pathname === '/');
+    await f.page.goto(decisionUrl);
+    f.page.once('dialog', (d) => d.accept());
+    await f.page.locator('#sign-decision').click();
+    await f.page.locator('#decision-status', { hasText: 'Đã ký ban hành' }).waitFor();
+    const heading = (await f.page.locator('h1.page-title').innerText()).normalize('NFC');
+    assert.match(heading, /Quyết định số \d+\/QĐ-UBND/);
+    await f.shot('dossier-13-decision-signed');
+    const certs = await f.page.request.get(`${decisionUrl}/certificates.pdf`);
+    assert.equal(certs.status(), 200);
+    const link = qrOfPdf(await certs.body());
+    assert.ok(link, 'a QR code is printed on the certificate');
+    assert.match(link, new RegExp(`^${f.server.url}/verify/[0-9A-Z]{12}$`));
+    const listed = await f.page.locator('#list a.verify-link').first().getAttribute('href');
+    assert.equal(new URL(link).pathname, listed, 'the QR code holds the certificate’s own address');
+    await f.page.goto(f.state.dossierUrl);
+    await f.page.locator('#status', { hasText: 'Đã có quyết định' }).waitFor();
+    await f.logout();
+    // Anyone, without logging in, can check it.
+    await f.page.goto(link);
+    assert.match(await f.bodyText(), /Hợp lệ/);
+    assert.match(await f.bodyText(), /Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh/);
+    await f.shot('dossier-14-verify');
+  });
+
+  f.step('11. another commune’s officer gets 403 on the dossier and its files', async () => {
     const dossierUrl = f.need('dossierUrl', 1);
     await f.login('canbo.xa');
     await f.page.waitForURL((u) => u.pathname === '/');
