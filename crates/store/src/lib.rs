@@ -16,6 +16,7 @@ pub mod eligible;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod jobs;
 pub mod migrate;
 pub mod org;
 pub mod panel;

@@ -70,6 +70,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_award_decisions.sql"),
         postgres: include_str!("../migrations/postgres/0009_award_decisions.sql"),
     },
+    Migration {
+        version: 10,
+        name: "jobs",
+        sqlite: include_str!("../migrations/sqlite/0010_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0010_jobs.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

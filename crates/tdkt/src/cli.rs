@@ -211,6 +211,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             tokio::spawn(purge_periodically(db.clone()));
             let state = tdkt_web::AppState { db, config: Arc::new(config.web()) };
+            tokio::spawn(tdkt_web::jobs::worker(state.clone()));
             tdkt_web::serve(listener, state, shutdown()).await?;
         }
         Command::Import { what, file } => return import(&config, what, file).await,

@@ -14,6 +14,7 @@ pub mod assets;
 pub mod auth;
 mod eligibility;
 pub mod error;
+pub mod jobs;
 pub mod pages;
 pub mod password;
 pub mod routes;

@@ -21,6 +21,8 @@ struct Dashboard {
     groups: Vec<(Group, String)>,
     year: i32,
     tasks: Vec<(&'static str, &'static str, &'static str)>,
+    /// Reminders the background jobs left for the units this user works for.
+    reminders: Vec<tdkt_store::jobs::Reminder>,
 }
 
 impl Dashboard {
@@ -71,6 +73,18 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> AppResult<Htm
         tasks.push(("/audit", "Nhật ký hệ thống", "Ai đã làm gì, khi nào; kiểm tra chuỗi băm"));
     }
     tasks.push(("/people", "Tra cứu cán bộ", "Gõ tên không dấu cũng tìm được"));
+    if s.can_anywhere(Permission::Appraise) || s.can_anywhere(Permission::Sign) {
+        tasks.push(("/decisions", "Quyết định khen thưởng", "Soạn, trình ký quyết định; in Bằng khen có mã QR"));
+    }
+    // A unit's reminders are for its own officers; the office's are on the province's unit.
+    let mut units: Vec<i64> = s
+        .grants
+        .iter()
+        .filter(|g| matches!(g.role, Role::UnitOfficer | Role::Officer | Role::DeptLeader))
+        .map(|g| g.unit_id)
+        .collect();
+    units.dedup();
+    let reminders = tdkt_store::jobs::reminders(&state.db, &units, 10).await?;
     let chrome = Chrome::new(&state, &ctx, "/", "Bảng điều khiển");
-    render(&Dashboard { chrome, figures, scope_label, groups, year: state.config.current_year, tasks })
+    render(&Dashboard { chrome, figures, scope_label, groups, year: state.config.current_year, tasks, reminders })
 }

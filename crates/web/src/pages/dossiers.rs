@@ -53,13 +53,18 @@ pub struct Posting {
 
 async fn posting(state: &AppState, d: &Dossier) -> AppResult<Option<Posting>> {
     let Some(start) = d.posted_on else { return Ok(None) };
+    Ok(Some(posting_from(state, start).await?))
+}
+
+/// The posting period of nominees posted on `start`.
+pub(crate) async fn posting_from(state: &AppState, start: chrono::NaiveDate) -> AppResult<Posting> {
     let engine = crate::eligibility::engine(&state.db).await?;
     // The number of days is a dated parameter (NĐ 98/2023 Đ46 k2); unset, the office judges.
     let days = engine.params.value("posting.working_days", start).map(|v| v.round().max(0.0) as u32);
     let entered = store::holidays(&state.db.conn).await?.into_iter().map(|h| h.day);
     let calendar = tdkt_rules::holidays::calendar(entered);
     let end = days.map(|n| calendar.nth_working_day(start.succ_opt().unwrap_or(start), n));
-    Ok(Some(Posting { start, days, end }))
+    Ok(Posting { start, days, end })
 }
 
 /// The roles the user holds over the dossier's unit, as the state machine sees them.
