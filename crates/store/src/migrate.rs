@@ -76,6 +76,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0010_jobs.sql"),
     },
+    Migration {
+        version: 11,
+        name: "public_comments",
+        sqlite: include_str!("../migrations/sqlite/0011_public_comments.sql"),
+        postgres: include_str!("../migrations/postgres/0011_public_comments.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

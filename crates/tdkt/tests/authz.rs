@@ -591,6 +591,26 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "OLG",
                     404,
                 ),
+                // The public portal: open to everyone; its comment form takes only the token its
+                // own page set (a session's token is refused).
+                case("/cong-khai", "GET", "/cong-khai".into(), Body::None, "AOLVGSXB", 200),
+                case("/cong-khai/{id}", "GET", "/cong-khai/999999".into(), Body::None, "AOLVGSXB", 404),
+                case(
+                    "/cong-khai/{id}",
+                    "POST",
+                    "/cong-khai/999999".into(),
+                    Body::Form(vec![("author", "Thử".into()), ("content", "Nội dung thử nghiệm".into())]),
+                    "",
+                    403,
+                ),
+                case(
+                    "/dossiers/{id}/comments/{comment}",
+                    "POST",
+                    format!("/dossiers/{dossier}/comments/999999"),
+                    Body::Form(vec![("decision", "accept".into())]),
+                    "OL",
+                    422,
+                ),
                 case("/verify", "GET", "/verify?code=KHONGCOMA".into(), Body::None, "AOLVGSXB", 404),
                 case("/verify/{code}", "GET", "/verify/ABCDEFGHJKMN".into(), Body::None, "AOLVGSXB", 404),
                 case(

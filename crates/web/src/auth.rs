@@ -177,7 +177,10 @@ pub async fn csrf_layer(State(state): State<AppState>, req: Request, next: Next)
             return forbidden_csrf();
         }
     }
-    let expected = if req.uri().path() == "/login" {
+    // Forms sent before logging in (the login form, a comment on the public portal) carry a
+    // double-submit token: the cookie the form's page set.
+    let path = req.uri().path();
+    let expected = if path == "/login" || path.starts_with("/cong-khai/") {
         read_cookie(req.headers(), &cookie_name(&state, LOGIN_CSRF_COOKIE))
     } else {
         match req.extensions().get::<Ctx>() {

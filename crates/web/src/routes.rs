@@ -8,8 +8,8 @@ use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pages::{
-    admin, awards, dashboard, decisions, dossiers, duplicates, eligible, exchange, groups, people, rules, session,
-    sessions, units,
+    admin, awards, dashboard, decisions, dossiers, duplicates, eligible, exchange, groups, people, portal, rules,
+    session, sessions, units,
 };
 use crate::{AppState, api, assets, auth};
 
@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/action", post(dossiers::act))
         .route("/dossiers/{id}/outcome", post(dossiers::outcome))
+        .route("/dossiers/{id}/comments/{comment}", post(dossiers::moderate))
         .route("/dossiers/{id}/nominees", post(dossiers::add_nominee))
         .route("/dossiers/{id}/nominees/{nominee}/remove", post(dossiers::remove_nominee))
         .route(
@@ -61,6 +62,8 @@ pub fn router(state: AppState) -> Router {
         .route("/decisions/{id}/sign", post(decisions::sign))
         .route("/decisions/{id}/document.{format}", get(decisions::download))
         .route("/decisions/{id}/certificates.pdf", get(decisions::certificates))
+        .route("/cong-khai", get(portal::list))
+        .route("/cong-khai/{id}", get(portal::show).post(portal::comment))
         .route("/verify", get(decisions::verify_form))
         .route("/verify/{code}", get(decisions::verify))
         .route("/groups", get(groups::list))

@@ -547,6 +547,10 @@ struct DossierPage {
     accepted_labels: String,
     max_mb: usize,
     overdue: bool,
+    /// Comments from the public portal: all of them for the office, accepted ones for the
+    /// council and the province's readers, none for the unit.
+    comments: Vec<tdkt_store::portal::Comment>,
+    can_moderate: bool,
 }
 
 impl DossierPage {
@@ -635,6 +639,12 @@ fn step_text(catalogue: &tdkt_rules::Catalogue, action: &str, detail: &serde_jso
         "dossier.on_agenda" => format!("Đưa vào phiên họp Hội đồng “{}”", s("title")),
         "dossier.close_vote" => format!("Hội đồng kết thúc bỏ phiếu: {}", status("to")),
         "dossier.forward" => "Trình cấp trên".to_string(),
+        "dossier.decide" => "Có quyết định khen thưởng".to_string(),
+        "dossier.public_comment" => format!("Nhận ý kiến của nhân dân về {}", s("nominee")),
+        "dossier.moderate_comment" => match s("status").as_str() {
+            "accepted" => "Tiếp nhận ý kiến của nhân dân, trình Hội đồng".to_string(),
+            _ => format!("Không tiếp nhận ý kiến của nhân dân: {}", s("note")),
+        },
         "dossier.outcome" => match s("decision").as_str() {
             "" => "Cấp trên không khen thưởng".to_string(),
             number => {
@@ -766,8 +776,16 @@ pub async fn show(
             .map(|a| (a.code.clone(), a.name.clone()))
             .collect()
     };
+    let province_reader = crate::pages::province_wide(&state, &ctx, Permission::ViewDossiers).await?;
+    let comments = if is_office || province_reader {
+        tdkt_store::portal::comments(&state.db.conn, id, !is_office).await?
+    } else {
+        vec![]
+    };
     let today = tdkt_store::db::today();
     let page = DossierPage {
+        comments,
+        can_moderate: is_office,
         chrome: Chrome::new(&state, &ctx, "/dossiers", d.title.clone()),
         overdue: d.overdue(today),
         nominees: views,
@@ -1181,4 +1199,31 @@ mod tests {
             assert!(action_of(code, "x").is_some(), "{code}");
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct ModerateForm {
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The office accepts a comment from the public for the council, or rejects it with a note.
+pub async fn moderate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, comment)): Path<(i64, i64)>,
+    Form(form): Form<ModerateForm>,
+) -> AppResult<Response> {
+    let d = load(&state, &ctx, id).await?;
+    ctx.require(Permission::Appraise, &d.unit_path)?;
+    let accept = match form.decision.as_str() {
+        "accept" => true,
+        "reject" => false,
+        other => return Err(AppError::Invalid(Invalid::one("decision", format!("“{other}” không hợp lệ")))),
+    };
+    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
+    tdkt_store::portal::moderate(&mut w, id, comment, accept, &form.note, Some(ctx.user.id)).await?;
+    w.commit().await?;
+    Ok(Redirect::to(&format!("/dossiers/{id}#comments")).into_response())
 }

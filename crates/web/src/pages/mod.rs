@@ -11,6 +11,7 @@ pub mod eligible;
 pub mod exchange;
 pub mod groups;
 pub mod people;
+pub mod portal;
 pub mod rules;
 pub mod session;
 pub mod sessions;

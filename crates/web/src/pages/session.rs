@@ -54,7 +54,7 @@ pub struct LoginForm {
 }
 
 /// The client's address for rate limiting: the peer, or the proxy's last X-Forwarded-For entry.
-fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+pub(crate) fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
     if state.config.trust_proxy
         && let Some(last) = headers
             .get("x-forwarded-for")
