@@ -151,8 +151,9 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
 
 /// The two rounds of 2026 and the first of 2027 (the seed plan appraises round 1 in March and
 /// round 2 in October; the last days for units are the demo's own) and a dossier being prepared by each demo unit
-/// officer, with nominees the engine finds eligible for the provincial Bằng khen. The dossiers
-/// have no documents yet: attaching them is the unit officer's next step.
+/// officer, with nominees the engine finds eligible for the provincial Bằng khen (no documents
+/// yet: attaching them is the unit officer's next step), and a dossier for an order on public
+/// posting.
 async fn load_dossiers(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()> {
     use tdkt_domain::dossier::DossierKind;
     use tdkt_store::dossier::{self, NewDossier, NewNominee};
@@ -210,6 +211,52 @@ async fn load_dossiers(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()
                 verdict_json: serde_json::to_string(&v)?,
             };
             dossier::add_nominee(&mut w, &d, &n).await?;
+        }
+        w.commit().await?;
+    }
+    // A doctor of the provincial hospital proposed for an order, on public posting since the demo
+    // was loaded: the public portal lists them and takes comments.
+    let unit = org::get_unit(&db.conn, *ids.get("SYT.BVDK-TINH").context("bệnh viện tỉnh của bản demo")?).await?;
+    let filter = org::PersonFilter {
+        unit_path: Some(unit.path.clone()),
+        scope: vec![unit.path.clone()],
+        ..org::PersonFilter::default()
+    };
+    if let Some(p) = org::search_people(db, &filter, 1, 1).await?.items.into_iter().next() {
+        use tdkt_domain::dossier::{Action, Status};
+        let judged = registry::judge(db, &engine, Holder::Person(p.id), "HCLD3", 2025).await?;
+        let (verdict, json) = match &judged.verdict {
+            Ok(v) => (if v.eligible() { "eligible" } else { "not_eligible" }, serde_json::to_string(v)?),
+            Err(_) => ("unknown", "{}".to_string()),
+        };
+        let mut w = db.write(&Actor::system("tdkt demo")).await?;
+        let id = dossier::create(
+            &mut w,
+            &NewDossier {
+                unit_id: unit.id,
+                round_id: round,
+                kind: DossierKind::Regular,
+                simplified: false,
+                title: "Đề nghị tặng Huân chương Lao động hạng Ba cho cá nhân có thành tích xuất sắc".into(),
+            },
+        )
+        .await?;
+        let d = dossier::get(&w.tx, id).await?;
+        let n = NewNominee {
+            holder: Holder::Person(p.id),
+            award_code: "HCLD3".into(),
+            year: 2025,
+            verdict: verdict.into(),
+            verdict_json: json,
+        };
+        dossier::add_nominee(&mut w, &d, &n).await?;
+        for (action, to) in [
+            (Action::Submit, Status::Submitted),
+            (Action::StartAppraisal, Status::Appraising),
+            (Action::PassToCouncil, Status::Posting),
+        ] {
+            let d = dossier::get(&w.tx, id).await?;
+            dossier::move_to(&mut w, &d, &action, to).await?;
         }
         w.commit().await?;
     }

@@ -279,7 +279,7 @@ async fn a_stale_step_changes_nothing_and_the_queue_filters() {
         let db = &app.tdb.db;
         let all = DossierFilter { scope: vec!["/".into()], ..Default::default() };
         let lines = dossier::list(db, &all, 1, 50).await.unwrap();
-        assert_eq!(lines.total, 2, "{b}: the demo's two dossiers");
+        assert_eq!(lines.total, 3, "{b}: the demo's two dossiers being prepared and one on posting");
         let syt = lines.items.iter().find(|l| l.dossier.unit_name == "Sở Y tế").unwrap().dossier.clone();
         // Two people read the dossier as a draft; the first one's withdrawal lands, the
         // second one's, based on what they read, is refused and writes nothing.
