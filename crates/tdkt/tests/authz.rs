@@ -611,6 +611,16 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "OL",
                     422,
                 ),
+                case("/api/v1/dossiers", "GET", "/api/v1/dossiers".into(), Body::None, "AOLVGSXB", 200),
+                case("/api/v1/dossiers/{id}", "GET", format!("/api/v1/dossiers/{dossier}"), Body::None, "OLVSG", 200),
+                case(
+                    "/api/v1/certificates/{code}",
+                    "GET",
+                    "/api/v1/certificates/ABCDEFGHJKMN".into(),
+                    Body::None,
+                    "AOLVGSXB",
+                    404,
+                ),
                 case("/verify", "GET", "/verify?code=KHONGCOMA".into(), Body::None, "AOLVGSXB", 404),
                 case("/verify/{code}", "GET", "/verify/ABCDEFGHJKMN".into(), Body::None, "AOLVGSXB", 404),
                 case(

@@ -203,6 +203,9 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         assert_eq!(r.status(), 200, "{b}");
         let page = r.text().await.unwrap();
         assert!(page.contains("Hợp lệ") && page.contains(&number), "{b}");
+        let api: serde_json::Value =
+            anyone.get(format!("{}/api/v1/certificates/{code}", app.url)).send().await.unwrap().json().await.unwrap();
+        assert_eq!((api["valid"].as_bool(), api["decision"].as_str()), (Some(true), Some(number.as_str())), "{b}");
         let r = anyone.get(format!("{}/verify/ABCDEFGHJKMN", app.url)).send().await.unwrap();
         assert_eq!(r.status(), 404, "{b}");
 
@@ -219,6 +222,25 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         w.commit().await.unwrap();
         let page = anyone.get(format!("{}/verify/{code}", app.url)).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("Đã bị hủy bỏ") && page.contains("Khai man thành tích"), "{b}");
+        let api: serde_json::Value =
+            anyone.get(format!("{}/api/v1/certificates/{code}", app.url)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(api["valid"].as_bool(), Some(false), "{b}");
+
+        // The dossiers' API: the office reads the decided dossier; a commune lists none of them.
+        let api: serde_json::Value =
+            office.get(format!("{}/api/v1/dossiers/{}", app.url, ids[0])).send().await.unwrap().json().await.unwrap();
+        assert_eq!(api["dossier"]["status"], "decided", "{b}");
+        assert_eq!(api["nominees"][0]["council_passed"], true, "{b}");
+        let (commune, _) = app.login("canbo.xa").await;
+        let api: serde_json::Value = commune
+            .get(format!("{}/api/v1/dossiers?status=decided", app.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["total"], 0, "{b}: the commune's dossier is still waiting; Sở Y tế's is not theirs");
 
         // A second decision takes the next number; the commune's dossier is then decided.
         let (s, _) = post(&office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await;

@@ -390,12 +390,207 @@ async fn eligible(
     }))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Dossiers and certificates
+
+#[derive(Deserialize, IntoParams)]
+pub struct DossierParams {
+    /// Words of the title or the unit's name, without diacritics if you like.
+    q: Option<String>,
+    /// A round's id.
+    round: Option<i64>,
+    /// A status code: draft, submitted, returned, appraising, posting, council, voted, forwarded,
+    /// decided, refused, withdrawn.
+    status: Option<String>,
+    /// Only dossiers still with the unit after their round's last day.
+    overdue: Option<bool>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierOut {
+    id: i64,
+    title: String,
+    unit_id: i64,
+    unit_name: String,
+    round_id: i64,
+    round_name: String,
+    /// The round's last day for units.
+    submit_by: NaiveDate,
+    /// thuong_xuyen, chuyen_de, dot_xuat, nien_han, doi_ngoai.
+    kind: String,
+    simplified: bool,
+    status: String,
+    status_label: String,
+    /// Times sent.
+    version: i32,
+    submitted_at: Option<String>,
+    posted_on: Option<NaiveDate>,
+    overdue: bool,
+    nominees: i64,
+}
+
+impl DossierOut {
+    fn new(d: tdkt_store::dossier::Dossier, nominees: i64) -> DossierOut {
+        DossierOut {
+            overdue: d.overdue(tdkt_store::db::today()),
+            id: d.id,
+            title: d.title,
+            unit_id: d.unit_id,
+            unit_name: d.unit_name,
+            round_id: d.round.id,
+            round_name: d.round.name,
+            submit_by: d.round.submit_by,
+            kind: d.kind.code().into(),
+            simplified: d.simplified,
+            status: d.status.code().into(),
+            status_label: d.status.label().into(),
+            version: d.version,
+            submitted_at: d.submitted_at,
+            posted_on: d.posted_on,
+            nominees,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierPage {
+    items: Vec<DossierOut>,
+    page: u64,
+    per_page: u64,
+    total: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NomineeOut {
+    id: i64,
+    person_id: Option<i64>,
+    unit_id: Option<i64>,
+    name: String,
+    unit_name: String,
+    award_code: String,
+    award_name: String,
+    year: i32,
+    /// The engine's verdict when proposed: eligible, not_eligible or unknown.
+    verdict: String,
+    /// The council's result once its vote is closed.
+    council_passed: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierDetail {
+    dossier: DossierOut,
+    nominees: Vec<NomineeOut>,
+}
+
+/// Dossiers the caller may read, the office's queue order (the oldest sent first).
+#[utoipa::path(get, path = "/api/v1/dossiers", params(DossierParams), responses((status = 200, body = DossierPage), (status = 401), (status = 422)), tag = "dossiers")]
+async fn list_dossiers(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Query(p): Query<DossierParams>,
+) -> ApiResult<DossierPage> {
+    use tdkt_domain::dossier::Status;
+    let statuses = match p.status.as_deref() {
+        None | Some("") => vec![],
+        Some(code) => vec![Status::parse(code).ok_or_else(|| {
+            AppError::Invalid(tdkt_domain::error::Invalid::one("status", format!("trạng thái “{code}” không hợp lệ")))
+        })?],
+    };
+    let filter = tdkt_store::dossier::DossierFilter {
+        scope: ctx.scope(Permission::ViewDossiers),
+        q: p.q,
+        round_id: p.round,
+        statuses,
+        overdue_on: p.overdue.unwrap_or(false).then(tdkt_store::db::today),
+        ..Default::default()
+    };
+    let (page, per) = (p.page.unwrap_or(1).max(1), per_page(p.per_page));
+    let r = tdkt_store::dossier::list(&state.db, &filter, page, per).await?;
+    Ok(Json(DossierPage {
+        items: r.items.into_iter().map(|l| DossierOut::new(l.dossier, l.nominees)).collect(),
+        page: r.page,
+        per_page: r.per_page,
+        total: r.total,
+    }))
+}
+
+/// One dossier with its nominees and the council's result for each.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}", responses((status = 200, body = DossierDetail), (status = 403), (status = 404)), tag = "dossiers")]
+async fn get_dossier(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<i64>,
+) -> ApiResult<DossierDetail> {
+    let d = tdkt_store::dossier::get(&state.db.conn, id).await?;
+    ctx.require(Permission::ViewDossiers, &d.unit_path)?;
+    let council = tdkt_store::council::results_of_dossier(&state.db.conn, id).await?;
+    let nominees: Vec<NomineeOut> = tdkt_store::dossier::nominees(&state.db.conn, id)
+        .await?
+        .into_iter()
+        .map(|n| NomineeOut {
+            council_passed: council.iter().rev().find(|(i, _)| *i == n.id).map(|(_, p)| *p),
+            id: n.id,
+            person_id: n.person_id,
+            unit_id: n.unit_id,
+            name: n.name,
+            unit_name: n.unit_name,
+            award_code: n.award_code,
+            award_name: n.award_name,
+            year: n.year,
+            verdict: n.verdict,
+        })
+        .collect();
+    let count = nominees.len() as i64;
+    Ok(Json(DossierDetail { dossier: DossierOut::new(d, count), nominees }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CertificateOut {
+    /// true when the certificate exists and its award has not been revoked.
+    valid: bool,
+    serial: String,
+    name: String,
+    unit_name: Option<String>,
+    award_code: String,
+    award_name: String,
+    year: i32,
+    decision: String,
+    signed_on: NaiveDate,
+    issuer: String,
+    revoked_on: Option<NaiveDate>,
+    revoked_reason: String,
+}
+
+/// Checks a certificate by the code printed beside its QR code. Public: no login needed.
+#[utoipa::path(get, path = "/api/v1/certificates/{code}", responses((status = 200, body = CertificateOut), (status = 404)), tag = "certificates")]
+async fn get_certificate(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<CertificateOut> {
+    let c = tdkt_store::award_decision::certificate(&state.db.conn, &code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Không có giấy chứng nhận mã “{code}”")))?;
+    Ok(Json(CertificateOut {
+        valid: c.revoked_on.is_none(),
+        serial: c.serial,
+        name: c.name,
+        unit_name: c.unit_name,
+        award_code: c.award_code,
+        award_name: c.award_name,
+        year: c.year,
+        decision: c.number,
+        signed_on: c.signed_on,
+        issuer: c.issuer,
+        revoked_on: c.revoked_on,
+        revoked_reason: c.revoked_reason,
+    }))
+}
+
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "tdkt API", description = "Thi đua, khen thưởng: tổ chức, cán bộ, xét điều kiện khen thưởng. Đăng nhập bằng phiên (cookie); gửi X-CSRF-Token với POST."),
-    paths(list_units, get_unit, list_people, get_person, create_person, eligible),
-    components(schemas(UnitOut, PersonOut, UnitPage, PersonPage, PersonIn, EligibleOut, EligibleUnit, EligiblePerson, RouteCount)),
-    tags((name = "units", description = "Đơn vị"), (name = "people", description = "Cán bộ, người lao động"), (name = "eligibility", description = "Xét điều kiện khen thưởng"))
+    info(title = "tdkt API", description = "Thi đua, khen thưởng: tổ chức, cán bộ, xét điều kiện khen thưởng, hồ sơ đề nghị, tra cứu giấy chứng nhận. Đăng nhập bằng phiên (cookie); gửi X-CSRF-Token với POST."),
+    paths(list_units, get_unit, list_people, get_person, create_person, eligible, list_dossiers, get_dossier, get_certificate),
+    components(schemas(UnitOut, PersonOut, UnitPage, PersonPage, PersonIn, EligibleOut, EligibleUnit, EligiblePerson, RouteCount, DossierOut, DossierPage, NomineeOut, DossierDetail, CertificateOut)),
+    tags((name = "units", description = "Đơn vị"), (name = "people", description = "Cán bộ, người lao động"), (name = "eligibility", description = "Xét điều kiện khen thưởng"), (name = "dossiers", description = "Hồ sơ đề nghị khen thưởng"), (name = "certificates", description = "Tra cứu giấy chứng nhận (công khai)"))
 )]
 pub struct ApiDoc;
 
@@ -411,4 +606,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/people", get(list_people).post(create_person))
         .route("/api/v1/people/{id}", get(get_person))
         .route("/api/v1/eligible", get(eligible))
+        .route("/api/v1/dossiers", get(list_dossiers))
+        .route("/api/v1/dossiers/{id}", get(get_dossier))
+        .route("/api/v1/certificates/{code}", get(get_certificate))
 }
