@@ -621,6 +621,7 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     "AOLVGSXB",
                     404,
                 ),
+                case("/dossiers.{format}", "GET", "/dossiers.xlsx?status=cho_xu_ly".into(), Body::None, "OLVSXBG", 200),
                 case("/verify", "GET", "/verify?code=KHONGCOMA".into(), Body::None, "AOLVGSXB", 404),
                 case("/verify/{code}", "GET", "/verify/ABCDEFGHJKMN".into(), Body::None, "AOLVGSXB", 404),
                 case(

@@ -280,6 +280,18 @@ async fn a_stale_step_changes_nothing_and_the_queue_filters() {
         let all = DossierFilter { scope: vec!["/".into()], ..Default::default() };
         let lines = dossier::list(db, &all, 1, 50).await.unwrap();
         assert_eq!(lines.total, 3, "{b}: the demo's two dossiers being prepared and one on posting");
+        // The list downloads as a spreadsheet with the same filters and scope.
+        let (office, _) = app.login("chuyenvien").await;
+        let csv =
+            office.get(format!("{}/dossiers.csv?status=posting", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(csv.contains("Huân chương") || csv.contains("Đang công khai"), "{b}: {csv}");
+        assert_eq!(csv.lines().count(), 2, "{b}: a header and the one dossier on posting");
+        let (commune, _) = app.login("canbo.xa").await;
+        let csv = commune.get(format!("{}/dossiers.csv", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(!csv.contains("Sở Y tế") && csv.contains("Mường Bú"), "{b}: only the commune's own");
+        let r = office.get(format!("{}/dossiers.xlsx", app.url)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{b}");
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{b}");
         let syt = lines.items.iter().find(|l| l.dossier.unit_name == "Sở Y tế").unwrap().dossier.clone();
         // Two people read the dossier as a draft; the first one's withdrawal lands, the
         // second one's, based on what they read, is refused and writes nothing.

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rules/holidays/delete", post(rules::delete_holiday))
         .route("/eligible.{format}", get(eligible::export))
         .route("/dossiers", get(dossiers::list))
+        .route("/dossiers.{format}", get(dossiers::export))
         .route("/dossiers/new", get(dossiers::new_form).post(dossiers::create))
         .route("/dossiers/rounds", post(dossiers::create_round))
         .route("/dossiers/{id}", get(dossiers::show))

@@ -236,14 +236,8 @@ async fn may_open_round(state: &AppState, ctx: &Ctx) -> AppResult<bool> {
     Ok(!roots.is_empty() && roots.iter().all(|r| ctx.subject.can(Permission::Appraise, &r.path)))
 }
 
-async fn list_page(
-    state: &AppState,
-    ctx: &Ctx,
-    q: ListQuery,
-    raw: String,
-    round_error: Option<String>,
-) -> AppResult<ListPage> {
-    let today = tdkt_store::db::today();
+/// The list's filters from its query, checked against what the user may read.
+async fn filter_of(state: &AppState, ctx: &Ctx, q: &ListQuery, today: chrono::NaiveDate) -> AppResult<DossierFilter> {
     let unit_path = match parse_id("unit", q.unit.as_deref())? {
         Some(id) => {
             let u = org::get_unit(&state.db.conn, id).await?;
@@ -271,6 +265,18 @@ async fn list_page(
         statuses,
         overdue_on: q.overdue.as_deref().filter(|v| !v.is_empty()).map(|_| today),
     };
+    Ok(filter)
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    q: ListQuery,
+    raw: String,
+    round_error: Option<String>,
+) -> AppResult<ListPage> {
+    let today = tdkt_store::db::today();
+    let filter = filter_of(state, ctx, &q, today).await?;
     let result = store::list(&state.db, &filter, page_number(q.page), 50).await?;
     let rounds = store::rounds(&state.db).await?;
     let year = state.config.current_year;
@@ -1226,4 +1232,68 @@ pub async fn moderate(
     tdkt_store::portal::moderate(&mut w, id, comment, accept, &form.note, Some(ctx.user.id)).await?;
     w.commit().await?;
     Ok(Redirect::to(&format!("/dossiers/{id}#comments")).into_response())
+}
+
+/// The list with its filters as a spreadsheet (.xlsx or .csv), every page.
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    ctx.require_anywhere(Permission::ViewDossiers)?;
+    let today = tdkt_store::db::today();
+    let filter = filter_of(&state, &ctx, &q, today).await?;
+    let mut rows = vec![];
+    let mut page = 1;
+    loop {
+        let r = store::list(&state.db, &filter, page, 1000).await?;
+        let last = page >= r.pages();
+        for l in r.items {
+            let d = l.dossier;
+            rows.push(vec![
+                d.id.to_string(),
+                d.title.clone(),
+                d.unit_name.clone(),
+                d.round.name.clone(),
+                text::format_date(d.round.submit_by),
+                d.kind.label().to_string(),
+                d.status.label().to_string(),
+                l.nominees.to_string(),
+                d.submitted_at.as_deref().map(at_text).unwrap_or_default(),
+                if d.overdue(today) { "Quá hạn".into() } else { String::new() },
+            ]);
+        }
+        if last {
+            break;
+        }
+        page += 1;
+    }
+    let headers = [
+        "Mã hồ sơ",
+        "Tên hồ sơ",
+        "Đơn vị đề nghị",
+        "Đợt",
+        "Hạn gửi",
+        "Loại hồ sơ",
+        "Trạng thái",
+        "Số người, tập thể",
+        "Gửi lúc",
+        "Quá hạn",
+    ];
+    let title = format!("Hồ sơ đề nghị khen thưởng, lập ngày {}", text::format_date(today));
+    let bytes = crate::pages::exchange::write(&format, "Hồ sơ", &title, &headers, &rows)?;
+    let (media, name) = match format.as_str() {
+        "csv" => ("text/csv; charset=utf-8", "ho-so-de-nghi-khen-thuong.csv"),
+        _ => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "ho-so-de-nghi-khen-thuong.xlsx"),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_string()),
+            (header::CONTENT_DISPOSITION, disposition(name)),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
