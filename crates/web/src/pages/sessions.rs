@@ -344,8 +344,13 @@ pub async fn minutes(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
     }
     let members = org::council_members(&state.db, s.council_id).await?;
     let present_ids = store::present(&state.db.conn, id).await?;
-    let present: Vec<String> =
+    // Who was recorded present, in the council's order; someone who has left the council since
+    // is still named.
+    let mut present: Vec<String> =
         members.iter().filter(|m| present_ids.contains(&m.person_id)).map(|m| m.full_name.clone()).collect();
+    for id in present_ids.iter().filter(|p| !members.iter().any(|m| m.person_id == **p)) {
+        present.push(org::get_person(&state.db.conn, *id).await?.full_name);
+    }
     let rows = store::items(&state.db.conn, id)
         .await?
         .into_iter()
