@@ -7,6 +7,10 @@
 //!
 //! [`check`] decides whether an upload is accepted: its size, and its type read from the content
 //! (the name's extension is only compared with it).
+//!
+//! [`Blobs`] is where the content goes: a folder on disk ([`FileStore`], the default), or an
+//! S3-compatible object store ([`S3Store`]: AWS S3, MinIO, Ceph, a provider's object storage),
+//! chosen by configuration. Both address content by its SHA-256 and check it when reading.
 
 use std::path::{Path, PathBuf};
 
@@ -150,6 +154,182 @@ impl FileStore {
             return Err(StoreError::Other(format!("tệp {} đã bị thay đổi ngoài hệ thống", path.display())));
         }
         Ok(bytes)
+    }
+}
+
+/// Where attachments are kept.
+#[derive(Debug, Clone)]
+pub enum Blobs {
+    Disk(FileStore),
+    S3(Box<S3Store>),
+}
+
+impl Blobs {
+    pub fn disk(root: impl Into<PathBuf>) -> Blobs {
+        Blobs::Disk(FileStore::new(root))
+    }
+
+    /// Stores `bytes` and returns their address; content already stored is not written again.
+    pub async fn put(&self, bytes: &[u8]) -> StoreResult<String> {
+        match self {
+            Blobs::Disk(f) => f.put(bytes).await,
+            Blobs::S3(s) => s.put(bytes).await,
+        }
+    }
+
+    /// The content at `sha`; an error if it is missing or does not match its address.
+    pub async fn get(&self, sha: &str) -> StoreResult<Vec<u8>> {
+        match self {
+            Blobs::Disk(f) => f.get(sha).await,
+            Blobs::S3(s) => s.get(sha).await,
+        }
+    }
+
+    /// Where the files are, for messages ("thư mục data/files", "kho S3 tdkt tại ...").
+    pub fn describe(&self) -> String {
+        match self {
+            Blobs::Disk(f) => format!("thư mục {}", f.root().display()),
+            Blobs::S3(s) => format!("kho S3 “{}” tại {}", s.bucket.name(), s.bucket.base_url()),
+        }
+    }
+}
+
+/// How to reach an S3-compatible bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// `https://s3.example.vn` or `http://127.0.0.1:9000`.
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key: String,
+    pub secret_key: String,
+    /// Address the bucket in the path (`endpoint/bucket/key`, as MinIO and most S3-compatible
+    /// stores expect) rather than in the host name (`bucket.endpoint/key`).
+    pub path_style: bool,
+    /// Keys start with this (`tdkt/`), so one bucket can hold several installations.
+    pub prefix: String,
+}
+
+/// Content-addressed files in an S3-compatible bucket, through presigned requests (rusty-s3
+/// signs, reqwest sends).
+#[derive(Clone)]
+pub struct S3Store {
+    bucket: rusty_s3::Bucket,
+    credentials: rusty_s3::Credentials,
+    prefix: String,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for S3Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret key.
+        f.debug_struct("S3Store").field("bucket", &self.bucket.name()).field("prefix", &self.prefix).finish()
+    }
+}
+
+/// How long a signed request stays valid.
+const SIGNED_FOR: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl S3Store {
+    pub fn new(c: &S3Config) -> StoreResult<S3Store> {
+        let bad = |m: String| StoreError::Other(format!("cấu hình kho S3: {m}"));
+        let endpoint = url::Url::parse(&c.endpoint).map_err(|e| bad(format!("địa chỉ “{}”: {e}", c.endpoint)))?;
+        let style = if c.path_style { rusty_s3::UrlStyle::Path } else { rusty_s3::UrlStyle::VirtualHost };
+        let bucket = rusty_s3::Bucket::new(endpoint, style, c.bucket.clone(), c.region.clone())
+            .map_err(|e| bad(format!("kho “{}”: {e}", c.bucket)))?;
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .map_err(|e| bad(e.to_string()))?;
+        Ok(S3Store {
+            bucket,
+            credentials: rusty_s3::Credentials::new(c.access_key.clone(), c.secret_key.clone()),
+            prefix: c.prefix.clone(),
+            http,
+        })
+    }
+
+    fn key(&self, sha: &str) -> StoreResult<String> {
+        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            return Err(StoreError::Other(format!("địa chỉ tệp không hợp lệ: {sha}")));
+        }
+        Ok(format!("{}{}/{sha}", self.prefix, &sha[..2]))
+    }
+
+    fn failed(&self, what: &str, e: impl std::fmt::Display) -> StoreError {
+        StoreError::Other(format!("kho S3 “{}”: {what}: {e}", self.bucket.name()))
+    }
+
+    pub async fn put(&self, bytes: &[u8]) -> StoreResult<String> {
+        use rusty_s3::S3Action;
+        let sha = address(bytes);
+        let key = self.key(&sha)?;
+        let head = self.bucket.head_object(Some(&self.credentials), &key).sign(SIGNED_FOR);
+        let r = self.http.head(head).send().await.map_err(|e| self.failed("không kết nối được", e))?;
+        if r.status().is_success() {
+            return Ok(sha);
+        }
+        let put = self.bucket.put_object(Some(&self.credentials), &key).sign(SIGNED_FOR);
+        let r =
+            self.http.put(put).body(bytes.to_vec()).send().await.map_err(|e| self.failed("không gửi được tệp", e))?;
+        if !r.status().is_success() {
+            return Err(self.failed("không ghi được tệp", r.status()));
+        }
+        Ok(sha)
+    }
+
+    pub async fn get(&self, sha: &str) -> StoreResult<Vec<u8>> {
+        use rusty_s3::S3Action;
+        let key = self.key(sha)?;
+        let url = self.bucket.get_object(Some(&self.credentials), &key).sign(SIGNED_FOR);
+        let r = self.http.get(url).send().await.map_err(|e| self.failed("không kết nối được", e))?;
+        if r.status() == reqwest::StatusCode::NOT_FOUND {
+            return Err(StoreError::NotFound("tệp đính kèm"));
+        }
+        if !r.status().is_success() {
+            return Err(self.failed("không đọc được tệp", r.status()));
+        }
+        let bytes = r.bytes().await.map_err(|e| self.failed("không đọc được tệp", e))?.to_vec();
+        if address(&bytes) != sha {
+            return Err(self.failed(&format!("tệp {key}"), "đã bị thay đổi ngoài hệ thống"));
+        }
+        Ok(bytes)
+    }
+
+    /// Creates the bucket if it does not exist (for tests and first installs).
+    pub async fn ensure_bucket(&self) -> StoreResult<()> {
+        use rusty_s3::S3Action;
+        let head = self.bucket.head_bucket(Some(&self.credentials)).sign(SIGNED_FOR);
+        let r = self.http.head(head).send().await.map_err(|e| self.failed("không kết nối được", e))?;
+        if r.status().is_success() {
+            return Ok(());
+        }
+        let create = self.bucket.create_bucket(&self.credentials).sign(SIGNED_FOR);
+        let r = self
+            .http
+            .put(create)
+            .header(reqwest::header::CONTENT_LENGTH, "0")
+            .send()
+            .await
+            .map_err(|e| self.failed("không tạo được kho", e))?;
+        if !r.status().is_success() {
+            return Err(self.failed("không tạo được kho", r.status()));
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` under `sha`'s key as they are, unchecked: only the tests use it, to damage a
+    /// stored file and see that reading it is refused.
+    #[doc(hidden)]
+    pub async fn overwrite_for_test(&self, sha: &str, bytes: &[u8]) -> StoreResult<()> {
+        use rusty_s3::S3Action;
+        let key = self.key(sha)?;
+        let put = self.bucket.put_object(Some(&self.credentials), &key).sign(SIGNED_FOR);
+        let r = self.http.put(put).body(bytes.to_vec()).send().await.map_err(|e| self.failed("ghi", e))?;
+        if !r.status().is_success() {
+            return Err(self.failed("ghi", r.status()));
+        }
+        Ok(())
     }
 }
 

@@ -84,7 +84,7 @@ pub async fn run(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let files = std::env::temp_dir().join(format!("tdkt-bench-files-{}", std::process::id()));
-    let config = tdkt_web::WebConfig { files_dir: files, ..tdkt_web::WebConfig::default() };
+    let config = tdkt_web::WebConfig { files: tdkt_store::files::Blobs::disk(files), ..tdkt_web::WebConfig::default() };
     let state = tdkt_web::AppState { db: db.clone(), config: Arc::new(config) };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(tdkt_web::serve(listener, state, async move {

@@ -180,6 +180,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Config(ConfigCmd::Show) => {
             let mut shown = config.clone();
             shown.database_url = tdkt_store::db::redact(&shown.database_url);
+            if !shown.files_s3_secret_key.is_empty() {
+                shown.files_s3_secret_key = "***".into();
+            }
             print!("{}", toml::to_string(&shown)?);
         }
         Command::Migrate => {
@@ -211,6 +214,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             tokio::spawn(purge_periodically(db.clone()));
             let state = tdkt_web::AppState { db, config: Arc::new(config.web()) };
+            println!("Tệp đính kèm của hồ sơ: {}", state.config.files.describe());
             tokio::spawn(tdkt_web::jobs::worker(state.clone()));
             tdkt_web::serve(listener, state, shutdown()).await?;
         }

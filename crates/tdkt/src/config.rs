@@ -25,6 +25,21 @@ pub struct Config {
     pub max_upload_mb: usize,
     /// Folder of the dossiers' attached files, stored by content (TDKT_FILES_DIR).
     pub files_dir: String,
+    /// An S3-compatible object store for the attached files instead of `files_dir`: its address
+    /// (https://s3.example.vn, http://127.0.0.1:9000); empty: the folder (TDKT_FILES_S3_ENDPOINT).
+    pub files_s3_endpoint: String,
+    /// The bucket (TDKT_FILES_S3_BUCKET).
+    pub files_s3_bucket: String,
+    /// The region the store signs for (TDKT_FILES_S3_REGION).
+    pub files_s3_region: String,
+    /// Access key and secret (TDKT_FILES_S3_ACCESS_KEY, TDKT_FILES_S3_SECRET_KEY; keep the
+    /// secret in the environment rather than in the file).
+    pub files_s3_access_key: String,
+    pub files_s3_secret_key: String,
+    /// Bucket in the path (endpoint/bucket/key) rather than in the host name (TDKT_FILES_S3_PATH_STYLE).
+    pub files_s3_path_style: bool,
+    /// Start of every key, so that one bucket can serve several installations (TDKT_FILES_S3_PREFIX).
+    pub files_s3_prefix: String,
     /// Take the client address for login rate limiting from the last X-Forwarded-For entry
     /// (set this only behind a reverse proxy that writes that header) (TDKT_TRUST_PROXY).
     pub trust_proxy: bool,
@@ -46,6 +61,13 @@ impl Default for Config {
             session_minutes: 480,
             max_upload_mb: 20,
             files_dir: "data/files".into(),
+            files_s3_endpoint: String::new(),
+            files_s3_bucket: String::new(),
+            files_s3_region: "us-east-1".into(),
+            files_s3_access_key: String::new(),
+            files_s3_secret_key: String::new(),
+            files_s3_path_style: true,
+            files_s3_prefix: "tdkt/".into(),
             trust_proxy: false,
             public_url: String::new(),
             log: "info".into(),
@@ -99,6 +121,25 @@ impl Config {
         if let Some(v) = env("TDKT_FILES_DIR") {
             c.files_dir = v;
         }
+        for (key, field) in [
+            ("TDKT_FILES_S3_ENDPOINT", &mut c.files_s3_endpoint),
+            ("TDKT_FILES_S3_BUCKET", &mut c.files_s3_bucket),
+            ("TDKT_FILES_S3_REGION", &mut c.files_s3_region),
+            ("TDKT_FILES_S3_ACCESS_KEY", &mut c.files_s3_access_key),
+            ("TDKT_FILES_S3_SECRET_KEY", &mut c.files_s3_secret_key),
+            ("TDKT_FILES_S3_PREFIX", &mut c.files_s3_prefix),
+        ] {
+            if let Some(v) = env(key) {
+                *field = v;
+            }
+        }
+        if let Some(v) = env("TDKT_FILES_S3_PATH_STYLE") {
+            c.files_s3_path_style = match v.trim() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => return Err(format!("TDKT_FILES_S3_PATH_STYLE phải là true hoặc false (nhận được “{v}”)")),
+            };
+        }
         if let Some(v) = env("TDKT_TRUST_PROXY") {
             c.trust_proxy = match v.trim() {
                 "true" | "1" => true,
@@ -146,6 +187,13 @@ impl Config {
         if self.files_dir.trim().is_empty() {
             errs.push("files_dir: không được để trống".into());
         }
+        if let Some(s3) = self.files_s3() {
+            if s3.bucket.trim().is_empty() {
+                errs.push("files_s3_bucket: cần tên kho (bucket) khi dùng files_s3_endpoint".into());
+            } else if let Err(e) = tdkt_store::files::S3Store::new(&s3) {
+                errs.push(format!("files_s3_endpoint: {e}"));
+            }
+        }
         let url = self.public_url.trim();
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             errs.push(format!("public_url: “{url}” phải bắt đầu bằng https:// hoặc http://"));
@@ -165,13 +213,37 @@ impl Config {
         }
     }
 
+    /// The S3-compatible store of the attached files, when one is configured.
+    pub fn files_s3(&self) -> Option<tdkt_store::files::S3Config> {
+        let endpoint = self.files_s3_endpoint.trim();
+        (!endpoint.is_empty()).then(|| tdkt_store::files::S3Config {
+            endpoint: endpoint.to_string(),
+            bucket: self.files_s3_bucket.trim().to_string(),
+            region: self.files_s3_region.trim().to_string(),
+            access_key: self.files_s3_access_key.clone(),
+            secret_key: self.files_s3_secret_key.clone(),
+            path_style: self.files_s3_path_style,
+            prefix: self.files_s3_prefix.clone(),
+        })
+    }
+
+    /// Where the attached files go: the S3-compatible store when configured, else the folder.
+    pub fn files(&self) -> Result<tdkt_store::files::Blobs, String> {
+        match self.files_s3() {
+            Some(s3) => tdkt_store::files::S3Store::new(&s3)
+                .map(|s| tdkt_store::files::Blobs::S3(Box::new(s)))
+                .map_err(|e| format!("files_s3_endpoint: {e}")),
+            None => Ok(tdkt_store::files::Blobs::disk(self.files_dir.clone())),
+        }
+    }
+
     pub fn web(&self) -> tdkt_web::WebConfig {
         tdkt_web::WebConfig {
             province: self.province.clone(),
             secure_cookies: self.secure_cookies(),
             session_minutes: self.session_minutes,
             max_upload_bytes: self.max_upload_mb * 1024 * 1024,
-            files_dir: self.files_dir.clone().into(),
+            files: self.files().unwrap_or_else(|_| tdkt_store::files::Blobs::disk(self.files_dir.clone())),
             current_year: self.current_year,
             trust_proxy: self.trust_proxy,
             public_url: Some(self.public_url.trim().trim_end_matches('/').to_string()).filter(|u| !u.is_empty()),
@@ -195,6 +267,13 @@ impl Config {
              # Largest upload accepted, in MiB (TDKT_MAX_UPLOAD_MB).\nmax_upload_mb = {}\n\n\
              # Folder of the files attached to dossiers, each stored once under its SHA-256\n\
              # (TDKT_FILES_DIR).\nfiles_dir = \"{}\"\n\n\
+             # Or an S3-compatible object store (AWS S3, MinIO, Ceph...) for those files: its address,\n\
+             # bucket, region, keys, path-style addressing and key prefix. Empty endpoint: the folder\n\
+             # above. Keep the secret in TDKT_FILES_S3_SECRET_KEY rather than in this file\n\
+             # (TDKT_FILES_S3_ENDPOINT, _BUCKET, _REGION, _ACCESS_KEY, _SECRET_KEY, _PATH_STYLE, _PREFIX).\n\
+             files_s3_endpoint = \"{}\"\nfiles_s3_bucket = \"{}\"\nfiles_s3_region = \"{}\"\n\
+             files_s3_access_key = \"{}\"\nfiles_s3_secret_key = \"{}\"\nfiles_s3_path_style = {}\n\
+             files_s3_prefix = \"{}\"\n\n\
              # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it\n\
              # for login rate limiting (TDKT_TRUST_PROXY).\ntrust_proxy = {}\n\n\
              # Public address of the server (https://thiduakhenthuong.example.gov.vn), printed in\n\
@@ -209,6 +288,13 @@ impl Config {
             d.session_minutes,
             d.max_upload_mb,
             d.files_dir,
+            d.files_s3_endpoint,
+            d.files_s3_bucket,
+            d.files_s3_region,
+            d.files_s3_access_key,
+            d.files_s3_secret_key,
+            d.files_s3_path_style,
+            d.files_s3_prefix,
             d.trust_proxy,
             d.public_url,
             d.log

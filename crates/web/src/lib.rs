@@ -42,8 +42,8 @@ pub struct WebConfig {
     pub max_failures_per_client: u64,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
-    /// Folder of the dossiers' attached files (see `tdkt_store::files`).
-    pub files_dir: std::path::PathBuf,
+    /// Where the dossiers' attached files are kept (see `tdkt_store::files`).
+    pub files: tdkt_store::files::Blobs,
     /// Year whose clusters and blocks are "current" (block heads' reach).
     pub current_year: i32,
     /// Read the client address from X-Forwarded-For (only behind a trusted proxy).
@@ -62,7 +62,7 @@ impl Default for WebConfig {
             max_failures_per_user: 5,
             max_failures_per_client: 30,
             max_upload_bytes: 20 * 1024 * 1024,
-            files_dir: "data/files".into(),
+            files: tdkt_store::files::Blobs::disk("data/files"),
             current_year: 2026,
             trust_proxy: false,
             public_url: None,

@@ -101,10 +101,18 @@ impl TestApp {
     }
 
     pub async fn start(tdb: TestDb) -> TestApp {
+        TestApp::start_with(tdb, None).await
+    }
+
+    /// A server keeping attachments in `files`, or in a fresh folder (`files_dir`) when `None`.
+    pub async fn start_with(tdb: TestDb, files: Option<tdkt_store::files::Blobs>) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let files_dir = std::env::temp_dir().join(format!("tdkt-files-{}", unique()));
-        let config = tdkt_web::WebConfig { files_dir: files_dir.clone(), ..tdkt_web::WebConfig::default() };
+        let config = tdkt_web::WebConfig {
+            files: files.unwrap_or_else(|| tdkt_store::files::Blobs::disk(files_dir.clone())),
+            ..tdkt_web::WebConfig::default()
+        };
         let state = tdkt_web::AppState { db: tdb.db.clone(), config: Arc::new(config) };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(tdkt_web::serve(listener, state, async move {

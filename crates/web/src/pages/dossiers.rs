@@ -18,7 +18,7 @@ use tdkt_domain::text;
 use tdkt_rules::catalogue::Category;
 use tdkt_rules::{SubjectKind, Verdict};
 use tdkt_store::dossier::{self as store, Document, Dossier, DossierFilter, DossierLine, Nominee, OtherNomination};
-use tdkt_store::files::{self, FileStore};
+use tdkt_store::files;
 use tdkt_store::org::{self, Person, PersonFilter, Unit};
 use tdkt_store::registry::{Holder, Judged};
 use tdkt_store::{Actor, Page};
@@ -979,7 +979,7 @@ pub async fn upload(
         AppError::Invalid(Invalid::one("kind", "hãy chọn loại tài liệu (tờ trình, báo cáo thành tích...)"))
     })?;
     let t = files::check("file", &name, &bytes, state.config.max_upload_bytes).map_err(AppError::Invalid)?;
-    let sha = FileStore::new(&state.config.files_dir).put(&bytes).await?;
+    let sha = state.config.files.put(&bytes).await?;
     let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
     let doc = store::NewDocument {
         kind,
@@ -1041,7 +1041,7 @@ pub async fn download(
 ) -> AppResult<Response> {
     let d = load(&state, &ctx, id).await?;
     let doc = store::document(&state.db.conn, d.id, doc).await?;
-    let bytes = FileStore::new(&state.config.files_dir).get(&doc.sha256).await?;
+    let bytes = state.config.files.get(&doc.sha256).await?;
     Ok((
         [
             (header::CONTENT_TYPE, doc.media_type.clone()),
