@@ -2,7 +2,7 @@
 //! one [`Decision`]: both read the same article texts, so the two files say the same thing.
 
 use chrono::NaiveDate;
-use docx_rs::{AlignmentType, BreakType, Paragraph, Run, Table, TableCell, TableRow, WidthType};
+use docx_rs::{AlignmentType, BreakType, Paragraph, Run, SpecialIndentType, Table, TableCell, TableRow, WidthType};
 use serde::Serialize;
 use tdkt_domain::text::{format_date, format_money};
 
@@ -166,25 +166,27 @@ fn bold(text: &str) -> Run {
 
 /// The decision as a Word document.
 pub fn decision_docx(d: &Decision) -> Result<Vec<u8>, DocError> {
+    // The People's Committee has no body above it: every line is its own name, in bold.
     let mut body = TableCell::new();
-    for (i, line) in d.body.iter().enumerate() {
-        let r = if i == 0 && d.body.len() > 1 { run(line).size(SMALL) } else { run(line).bold().size(SMALL) };
-        body = body.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(r));
+    for line in &d.body {
+        body = body.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(line).bold().size(SMALL)));
     }
     let left = body
         .add_paragraph(
             Paragraph::new().align(AlignmentType::Center).add_run(run(&format!("Số: {}", d.number_text())).size(SMALL)),
         )
-        .width(mm(75.0) as usize, WidthType::Dxa);
+        .width(mm(65.0) as usize, WidthType::Dxa);
     let right = TableCell::new()
         .add_paragraph(small_centered_bold("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
         .add_paragraph(centered_bold("Độc lập - Tự do - Hạnh phúc"))
         .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(&d.place_date()).italic()))
-        .width(mm(90.0) as usize, WidthType::Dxa);
+        .width(mm(100.0) as usize, WidthType::Dxa);
     let heading = Table::without_borders(vec![TableRow::new(vec![left, right])])
-        .set_grid(vec![mm(75.0) as usize, mm(90.0) as usize]);
+        .set_grid(vec![mm(65.0) as usize, mm(100.0) as usize]);
 
-    let justified = |p: Paragraph| p.align(AlignmentType::Both).indent(Some(mm(10.0)), None, None, None);
+    let justified = |p: Paragraph| {
+        p.align(AlignmentType::Both).indent(None, Some(SpecialIndentType::FirstLine(mm(10.0))), None, None)
+    };
     let mut doc = document().add_table(heading).add_paragraph(Paragraph::new());
     if d.draft() {
         doc = doc.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(bold("DỰ THẢO").italic()));

@@ -62,9 +62,11 @@ fn cell(p: Paragraph, width_mm: f64) -> TableCell {
     TableCell::new().add_paragraph(p).width(mm(width_mm) as usize, WidthType::Dxa)
 }
 
-/// "Sơn La, ngày 20 tháng 10 năm 2026".
+/// "Sơn La, ngày 20 tháng 10 năm 2026". NĐ 30/2020 writes a zero before a day under 10 and
+/// before months 1 and 2 only ("ngày 05 tháng 3", "ngày 15 tháng 02").
 pub fn place_and_date(place: &str, d: NaiveDate) -> String {
-    format!("{place}, ngày {:02} tháng {:02} năm {}", d.day(), d.month(), d.year())
+    let month = if d.month() <= 2 { format!("{:02}", d.month()) } else { d.month().to_string() };
+    format!("{place}, ngày {:02} tháng {month} năm {}", d.day(), d.year())
 }
 
 fn document() -> Docx {
@@ -258,7 +260,11 @@ mod tests {
     fn dates_are_written_in_words_order() {
         assert_eq!(
             place_and_date("Sơn La", NaiveDate::from_ymd_opt(2026, 3, 5).unwrap_or_default()),
-            "Sơn La, ngày 05 tháng 03 năm 2026"
+            "Sơn La, ngày 05 tháng 3 năm 2026"
+        );
+        assert_eq!(
+            place_and_date("Sơn La", NaiveDate::from_ymd_opt(2026, 2, 15).unwrap_or_default()),
+            "Sơn La, ngày 15 tháng 02 năm 2026"
         );
     }
 }

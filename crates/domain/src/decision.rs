@@ -67,9 +67,15 @@ impl Multiple {
         (v.is_finite() && v > 0.0).then(|| Multiple((v * 1000.0).round() as i64))
     }
 
-    /// The reward for this multiple of `base_salary`, in whole đồng (rounded half up).
-    pub fn amount(self, base_salary: i64) -> i64 {
-        (self.0 * base_salary + 500) / 1000
+    /// The reward for this multiple of `base_salary`, in whole đồng (rounded half up), then
+    /// rounded up to a multiple of `round_up_to` when the province sets one (parameter
+    /// `reward.round_up_to`).
+    pub fn amount(self, base_salary: i64, round_up_to: Option<i64>) -> i64 {
+        let exact = (self.0 * base_salary + 500) / 1000;
+        match round_up_to.filter(|u| *u > 1) {
+            Some(u) => (exact + u - 1) / u * u,
+            None => exact,
+        }
     }
 }
 
@@ -135,9 +141,11 @@ mod tests {
         assert!(Multiple::parse("một").is_err());
         assert!(Multiple::parse("-1").is_err());
         assert!(Multiple::parse("101").is_err());
-        assert_eq!(Multiple(300).amount(2_340_000), 702_000);
-        assert_eq!(Multiple(3000).amount(2_340_000), 7_020_000);
-        assert_eq!(Multiple(1500).amount(1_800_001), 2_700_002);
+        assert_eq!(Multiple(300).amount(2_340_000, None), 702_000);
+        assert_eq!(Multiple(300).amount(2_340_000, Some(10_000)), 710_000);
+        assert_eq!(Multiple(3000).amount(2_340_000, Some(10_000)), 7_020_000);
+        assert_eq!(Multiple(1500).amount(1_800_001, None), 2_700_002);
+        assert_eq!(Multiple(800).amount(2_340_000, Some(10_000)), 1_880_000);
         assert_eq!(Multiple(300).to_string(), "0,3");
         assert_eq!(Multiple::from_f64(4.5), Some(Multiple(4500)));
         assert_eq!(number_text(125, "QĐ-UBND"), "125/QĐ-UBND");

@@ -407,22 +407,31 @@ impl Item {
         }
     }
 
-    /// "Bà Nguyễn Thị Hường", or the collective's name.
     pub fn display_name(&self) -> String {
-        match (self.person_id, self.gender.as_deref()) {
-            (Some(_), Some("nu")) => format!("Bà {}", self.name),
-            (Some(_), _) => format!("Ông {}", self.name),
-            (None, _) => self.name.clone(),
-        }
+        addressed(&self.name, self.gender.as_deref(), self.is_person())
     }
 
-    /// "Chuyên viên, Sở Y tế", or the unit above a collective.
     pub fn detail(&self) -> String {
-        let unit = self.unit_name.clone().unwrap_or_default();
-        match self.position.as_deref().map(str::trim) {
-            Some(p) if !p.is_empty() && self.is_person() => format!("{p}, {unit}"),
-            _ => unit,
-        }
+        post_and_unit(self.position.as_deref(), self.unit_name.as_deref(), self.is_person())
+    }
+}
+
+/// "Bà Nguyễn Thị Hường" for a person, as decisions and certificates name them; a collective's
+/// name as it is.
+pub fn addressed(name: &str, gender: Option<&str>, person: bool) -> String {
+    match (person, gender) {
+        (true, Some("nu")) => format!("Bà {name}"),
+        (true, _) => format!("Ông {name}"),
+        (false, _) => name.to_string(),
+    }
+}
+
+/// "Chuyên viên, Sở Y tế" for a person; the unit above a collective.
+pub fn post_and_unit(position: Option<&str>, unit: Option<&str>, person: bool) -> String {
+    let unit = unit.unwrap_or_default();
+    match position.map(str::trim) {
+        Some(p) if !p.is_empty() && person => format!("{p}, {unit}"),
+        _ => unit.to_string(),
     }
 }
 
@@ -482,15 +491,21 @@ pub async fn last_number(db: &impl ConnectionTrait, scope: &str, year: i32) -> S
 /// documents: the next decision gets `next`. Numbers never go back.
 pub async fn set_next_number(w: &mut WriteTx, scope: &str, year: i32, next: i64) -> StoreResult<()> {
     let last = last_number(&w.tx, scope, year).await?;
+    let refused = || StoreError::invalid("next", format!("số {next} đã dùng: số tiếp theo phải lớn hơn {last}"));
     if next <= last {
-        return Err(StoreError::invalid("next", format!("số {next} đã dùng: số tiếp theo phải lớn hơn {last}")));
+        return Err(refused());
     }
-    w.exec(
-        "INSERT INTO number_sequence (scope, year, last) VALUES (?, ?, ?) \
-         ON CONFLICT (scope, year) DO UPDATE SET last = excluded.last",
-        vec![scope.into(), year.into(), (next - 1).into()],
-    )
-    .await?;
+    // The condition is in the statement too: a number taken meanwhile is never handed out again.
+    let changed = w
+        .exec(
+            "INSERT INTO number_sequence (scope, year, last) VALUES (?, ?, ?) \
+             ON CONFLICT (scope, year) DO UPDATE SET last = excluded.last WHERE number_sequence.last < excluded.last",
+            vec![scope.into(), year.into(), (next - 1).into()],
+        )
+        .await?;
+    if changed == 0 {
+        return Err(refused());
+    }
     w.record(
         "number_sequence.set",
         "number_sequence",
@@ -501,8 +516,9 @@ pub async fn set_next_number(w: &mut WriteTx, scope: &str, year: i32, next: i64)
     .await
 }
 
-/// The highest number of the registry's decisions of an issuer, symbol and year ("125/QĐ-UBND").
-pub async fn numbers_used(db: &impl ConnectionTrait, issuer_unit_id: i64, symbol: &str, year: i32) -> StoreResult<i64> {
+/// The highest number of the registry's decisions of an issuer, symbol and year ("125/QĐ-UBND"):
+/// those recorded with the issuing unit, and those imported or entered under its name.
+pub async fn numbers_used(db: &impl ConnectionTrait, issuer: &Issuer, year: i32) -> StoreResult<i64> {
     #[derive(FromQueryResult)]
     struct Number {
         number: String,
@@ -510,11 +526,12 @@ pub async fn numbers_used(db: &impl ConnectionTrait, issuer_unit_id: i64, symbol
     let (Some(from), Some(to)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
         return Ok(0);
     };
-    let suffix = format!("/{symbol}");
+    let suffix = format!("/{}", issuer.symbol);
     Ok(Number::find_by_statement(stmt(
         db.get_database_backend(),
-        "SELECT number FROM decision WHERE unit_id = ? AND signed_on >= ? AND signed_on <= ?",
-        vec![issuer_unit_id.into(), from.into(), to.into()],
+        "SELECT number FROM decision WHERE (unit_id = ? OR (unit_id IS NULL AND issuer = ?)) \
+         AND signed_on >= ? AND signed_on <= ?",
+        vec![issuer.unit_id.into(), issuer.name.clone().into(), from.into(), to.into()],
     ))
     .all(db)
     .await?
@@ -529,7 +546,8 @@ pub fn decision_scope(issuer_unit_id: i64, symbol: &str) -> String {
     format!("decision:{issuer_unit_id}:{symbol}")
 }
 
-/// Letters of verification codes: no 0/O, 1/I/L, U (Crockford's base 32).
+/// Characters of verification codes (Crockford's base 32): digits and letters without I, L, O
+/// and U, which are read as 1, 1, 0 and V.
 const CODE_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// An unguessable code for the public verification address: 12 characters, 60 bits.
@@ -547,6 +565,8 @@ pub struct Signing {
     pub user_id: Option<i64>,
     /// The issuer's name in the registry ("Chủ tịch UBND tỉnh Sơn La").
     pub issuer_name: String,
+    /// Amounts are rounded up to a multiple of this (parameter `reward.round_up_to`), if set.
+    pub round_up_to: Option<i64>,
 }
 
 /// What signing gave.
@@ -567,10 +587,27 @@ pub async fn sign(
     use chrono::Datelike;
     claim_draft(w, d).await?;
     let list = items(&w.tx, d.id).await?;
+    // A dossier refused (or otherwise moved) since it was drafted has left the decision's scope.
+    let moved = crate::org::count(
+        &w.tx,
+        "SELECT COUNT(*) AS n FROM award_decision_item i JOIN dossier_nominee n ON n.id = i.nominee_id \
+         JOIN dossier d ON d.id = n.dossier_id WHERE i.decision_id = ? AND d.status <> ?",
+        vec![d.id.into(), Status::Voted.code().into()],
+    )
+    .await?;
+    if moved > 0 {
+        return Err(StoreError::invalid(
+            "sign",
+            format!(
+                "{moved} người, tập thể trong dự thảo thuộc hồ sơ đã chuyển trạng thái (bị từ chối?): hãy bỏ khỏi dự thảo rồi ký"
+            ),
+        ));
+    }
     let year = s.on.year();
     let scope = decision_scope(d.issuer_unit_id, &d.symbol);
+    let issuer = Issuer { unit_id: d.issuer_unit_id, name: s.issuer_name.clone(), symbol: d.symbol.clone() };
     // Numbers the registry already holds for this issuer and year (imported or entered) are used.
-    let used = numbers_used(&w.tx, d.issuer_unit_id, &d.symbol, year).await?;
+    let used = numbers_used(&w.tx, &issuer, year).await?;
     w.exec(
         "INSERT INTO number_sequence (scope, year, last) VALUES (?, ?, ?) \
          ON CONFLICT (scope, year) DO UPDATE SET last = CASE WHEN number_sequence.last < excluded.last \
@@ -580,6 +617,18 @@ pub async fn sign(
     .await?;
     let seq = next_number(w, &scope, year).await?;
     let number = number_text(seq, &d.symbol);
+    let taken = crate::org::count(
+        &w.tx,
+        "SELECT COUNT(*) AS n FROM decision WHERE number = ? AND issuer = ? AND signed_on = ?",
+        vec![number.clone().into(), s.issuer_name.clone().into(), s.on.into()],
+    )
+    .await?;
+    if taken > 0 {
+        return Err(StoreError::invalid(
+            "sign",
+            format!("sổ đã có quyết định số {number} ngày này: hãy kiểm tra số tiếp theo"),
+        ));
+    }
     let decision_id = crate::registry::ensure_decision(
         w,
         &NewDecision {
@@ -594,7 +643,7 @@ pub async fn sign(
     let code = catalogue.canonical(&d.award_code).unwrap_or(&d.award_code).to_string();
     for item in &list {
         let multiple = if item.is_person() { d.person_multiple() } else { d.collective_multiple() };
-        let amount = multiple.map(|m| m.amount(s.base_salary));
+        let amount = multiple.map(|m| m.amount(s.base_salary, s.round_up_to));
         let kind = tdkt_domain::dossier::DossierKind::parse(&item.dossier_kind)
             .map(crate::dossier::award_kind)
             .unwrap_or(tdkt_rules::history::AwardKind::CongTrang);
@@ -645,7 +694,10 @@ pub async fn sign(
         "award_decision",
         Some(d.id.to_string()),
         Some(d.issuer_unit_id),
-        serde_json::json!({"number": number, "signed_on": s.on, "awards": list.len(), "base_salary": s.base_salary}),
+        serde_json::json!({
+            "number": number, "signed_on": s.on, "awards": list.len(), "base_salary": s.base_salary,
+            "round_up_to": s.round_up_to,
+        }),
     )
     .await?;
 
@@ -703,6 +755,16 @@ pub struct CertificateView {
     pub revoked_reason: String,
 }
 
+impl CertificateView {
+    pub fn display_name(&self) -> String {
+        addressed(&self.name, self.gender.as_deref(), self.person_id.is_some())
+    }
+
+    pub fn detail(&self) -> String {
+        post_and_unit(self.position.as_deref(), self.unit_name.as_deref(), self.person_id.is_some())
+    }
+}
+
 const CERTIFICATE_SELECT: &str = "SELECT c.code, c.serial, c.issued_on, a.id AS award_id, a.award_code, t.name AS award_name, \
      t.category AS award_category, a.year, a.person_id, COALESCE(p.full_name, cu.name) AS name, p.gender, p.position, \
      COALESCE(pu.name, cup.name) AS unit_name, dc.number, dc.signed_on, dc.issuer, dc.signer, a.revoked_on, a.revoked_reason \
@@ -711,9 +773,18 @@ const CERTIFICATE_SELECT: &str = "SELECT c.code, c.serial, c.issued_on, a.id AS 
      LEFT JOIN person p ON p.id = a.person_id LEFT JOIN unit pu ON pu.id = p.unit_id \
      LEFT JOIN unit cu ON cu.id = a.unit_id LEFT JOIN unit cup ON cup.id = cu.parent_id";
 
-/// The certificate with this verification code (any case).
+/// The certificate with this verification code (any case; O read as 0, I and L as 1).
 pub async fn certificate(db: &impl ConnectionTrait, code: &str) -> StoreResult<Option<CertificateView>> {
-    let code = code.trim().to_ascii_uppercase();
+    let code: String = code
+        .trim()
+        .to_ascii_uppercase()
+        .chars()
+        .map(|c| match c {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
     if code.len() != 12 || !code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
         return Ok(None);
     }

@@ -195,7 +195,7 @@ impl Blobs {
 }
 
 /// How to reach an S3-compatible bucket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct S3Config {
     /// `https://s3.example.vn` or `http://127.0.0.1:9000`.
     pub endpoint: String,
@@ -208,6 +208,20 @@ pub struct S3Config {
     pub path_style: bool,
     /// Keys start with this (`tdkt/`), so one bucket can hold several installations.
     pub prefix: String,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret key.
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key", &self.access_key)
+            .field("path_style", &self.path_style)
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Content-addressed files in an S3-compatible bucket, through presigned requests (rusty-s3

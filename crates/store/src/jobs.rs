@@ -67,6 +67,15 @@ pub async fn enqueue(
 pub async fn claim(db: &Db, worker: &str, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
     let _turn = db.turn().await;
     let now_t = text_time(now);
+    // A job whose server died with it every time is given up rather than taken again.
+    db.conn
+        .execute_raw(stmt(
+            db.backend(),
+            "UPDATE job SET status = 'failed', last_error = 'hết hạn nhận việc quá nhiều lần', locked_by = NULL, \
+             locked_until = NULL WHERE status = 'running' AND locked_until < ? AND attempts >= ?",
+            vec![now_t.clone().into(), MAX_ATTEMPTS.into()],
+        ))
+        .await?;
     let lock = if db.is_sqlite() { "" } else { " FOR UPDATE SKIP LOCKED" };
     let sql = format!(
         "UPDATE job SET status = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1 \

@@ -46,7 +46,8 @@ pub async fn posted(db: &Db) -> StoreResult<Vec<Posted>> {
     .await?)
 }
 
-/// A nominee on posting now, or `None` (never posted, or the posting is over).
+/// A nominee whose dossier is on posting now, or `None` (never posted, or the office has ended
+/// the posting; comments are taken until it does).
 pub async fn posted_nominee(db: &impl ConnectionTrait, nominee_id: i64) -> StoreResult<Option<Posted>> {
     Ok(Posted::find_by_statement(stmt(
         db.get_database_backend(),
@@ -75,7 +76,15 @@ pub const MAX_COMMENTS_PER_HOUR: u64 = 10;
 pub async fn add_comment(w: &mut WriteTx, nominee_id: i64, c: &NewComment) -> StoreResult<i64> {
     let author = text::clean(&c.author);
     let contact = text::clean(&c.contact);
-    let content = text::clean(&c.content);
+    // The sender's paragraphs are kept: each line is cleaned, and blank lines run together.
+    let mut content = String::new();
+    for line in c.content.lines().map(text::clean) {
+        if !(line.is_empty() && (content.is_empty() || content.ends_with("\n\n"))) {
+            content.push_str(&line);
+            content.push('\n');
+        }
+    }
+    let content = content.trim_end().to_string();
     if author.is_empty() {
         return Err(StoreError::invalid("author", "cần ghi họ tên người góp ý"));
     }

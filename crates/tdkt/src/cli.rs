@@ -213,7 +213,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_logins(Some(&url));
             }
             tokio::spawn(purge_periodically(db.clone()));
-            let state = tdkt_web::AppState { db, config: Arc::new(config.web()) };
+            let state = tdkt_web::AppState { db, config: Arc::new(config.web().map_err(anyhow::Error::msg)?) };
+            if state.config.public_url.is_none() && !config.addr.starts_with("127.") {
+                eprintln!("Lưu ý: chưa đặt public_url: mã QR trên giấy chứng nhận sẽ dùng địa chỉ của trang đang mở.");
+            }
             println!("Tệp đính kèm của hồ sơ: {}", state.config.files.describe());
             tokio::spawn(tdkt_web::jobs::worker(state.clone()));
             tdkt_web::serve(listener, state, shutdown()).await?;

@@ -237,18 +237,19 @@ impl Config {
         }
     }
 
-    pub fn web(&self) -> tdkt_web::WebConfig {
-        tdkt_web::WebConfig {
+    /// The web crate's slice of the configuration; fails when the file store cannot be set up.
+    pub fn web(&self) -> Result<tdkt_web::WebConfig, String> {
+        Ok(tdkt_web::WebConfig {
             province: self.province.clone(),
             secure_cookies: self.secure_cookies(),
             session_minutes: self.session_minutes,
             max_upload_bytes: self.max_upload_mb * 1024 * 1024,
-            files: self.files().unwrap_or_else(|_| tdkt_store::files::Blobs::disk(self.files_dir.clone())),
+            files: self.files()?,
             current_year: self.current_year,
             trust_proxy: self.trust_proxy,
             public_url: Some(self.public_url.trim().trim_end_matches('/').to_string()).filter(|u| !u.is_empty()),
             ..tdkt_web::WebConfig::default()
-        }
+        })
     }
 
     /// The documented example file (`config/example.toml`).

@@ -137,6 +137,11 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
     let note = "Giá trị của tỉnh mẫu (quy chế hoạt động của Hội đồng), không phải quy định của pháp luật";
     tdkt_store::registry::set_param_override(&mut w, "council.quorum_ratio", from, Some(0.5), note).await?;
     tdkt_store::registry::set_param_override(&mut w, "council.vote_ratio", from, Some(0.5), note).await?;
+    // Reward money rounded up to tens of thousands of đồng, as the repealed NĐ 91/2017 did; the
+    // rule in force is not in the notes, so the demo province sets it like its other values.
+    let note =
+        "Giá trị của tỉnh mẫu (làm tròn như Nghị định 91/2017/NĐ-CP đã hết hiệu lực), cần đối chiếu văn bản hiện hành";
+    tdkt_store::registry::set_param_override(&mut w, "reward.round_up_to", from, Some(10_000.0), note).await?;
     org::meta_set(&w, "demo", "Sơn La").await?;
     w.commit().await?;
     progress("hồ sơ đề nghị khen thưởng");

@@ -166,7 +166,12 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
             .find(|u| u.parent_id.is_none())
             .unwrap();
         let year = chrono::Datelike::year(&tdkt_store::db::today());
-        let used = store::numbers_used(&db.conn, root.id, "QĐ-UBND", year).await.unwrap();
+        let issuer = store::Issuer {
+            unit_id: root.id,
+            name: "Chủ tịch Ủy ban nhân dân tỉnh Sơn La".into(),
+            symbol: "QĐ-UBND".into(),
+        };
+        let used = store::numbers_used(&db.conn, &issuer, year).await.unwrap();
         let (s, page) =
             post(&signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf).await;
         assert_eq!(s, 303, "{b}: {}", &page[..page.len().min(400)]);
@@ -221,7 +226,8 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         .unwrap();
         w.commit().await.unwrap();
         let page = anyone.get(format!("{}/verify/{code}", app.url)).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("Đã bị hủy bỏ") && page.contains("Khai man thành tích"), "{b}");
+        assert!(page.contains("Đã bị hủy bỏ"), "{b}");
+        assert!(!page.contains("Khai man thành tích"), "{b}: the reason is not published");
         let api: serde_json::Value =
             anyone.get(format!("{}/api/v1/certificates/{code}", app.url)).send().await.unwrap().json().await.unwrap();
         assert_eq!(api["valid"].as_bool(), Some(false), "{b}");
@@ -273,5 +279,72 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         let log = audit.get(format!("{}/audit?q=award_decision", app.url)).send().await.unwrap().text().await.unwrap();
         assert!(log.contains("award_decision.sign") || log.contains("award_decision"), "{b}");
         tdkt_store::audit::verify(db).await.unwrap().expect("chain intact");
+    }
+}
+
+#[tokio::test]
+async fn signing_follows_the_register_rounds_the_money_and_leaves_out_refused_dossiers() {
+    for b in backends() {
+        let app = TestApp::demo(b, 400).await;
+        let db = &app.tdb.db;
+        let ids = voted(&app, &[("SYT", 1), ("XA-03847", 1)]).await;
+        // The register already holds a decision of the province numbered 900 this year, imported
+        // without its unit: the next signed decision comes after it.
+        let today = tdkt_store::db::today();
+        let issuer = "Chủ tịch Ủy ban nhân dân tỉnh Sơn La";
+        let mut w = db.write(&tdkt_store::Actor::system("thử")).await.unwrap();
+        let imported = tdkt_store::registry::NewDecision {
+            number: "900/QĐ-UBND".into(),
+            signed_on: today,
+            issuer: issuer.into(),
+            signer: String::new(),
+            unit_id: None,
+        };
+        tdkt_store::registry::ensure_decision(&mut w, &imported).await.unwrap();
+        w.commit().await.unwrap();
+
+        let (office, ocsrf) = app.login("chuyenvien").await;
+        let (signer, scsrf) = app.login("chutich").await;
+        let post = |c: &reqwest::Client, path: String, form: Vec<(&'static str, String)>, csrf: &str| {
+            let mut form = form;
+            form.push(("_csrf", csrf.to_string()));
+            let req = c.post(format!("{}{path}", app.url)).form(&form);
+            async move {
+                let r = req.send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        assert_eq!(post(&office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await.0, 303, "{b}");
+        let d = store::list(db).await.unwrap().remove(0);
+        assert_eq!(post(&office, format!("/decisions/{}", d.id), draft_form(&d, "0,3"), &ocsrf).await.0, 303, "{b}");
+        // The office refuses the commune's dossier after it was drafted: signing is refused until
+        // its nominee leaves the draft.
+        let r = office
+            .post(format!("{}/dossiers/{}/action", app.url, ids[1]))
+            .form(&[("_csrf", ocsrf.as_str()), ("action", "refuse"), ("reason", "Thành tích chưa được xác minh")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{b}");
+        let d = store::get(&db.conn, d.id).await.unwrap();
+        let (s, page) =
+            post(&signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf).await;
+        assert_eq!(s, 422, "{b}");
+        assert!(page.contains("đã chuyển trạng thái"), "{b}");
+        let commune = store::items(&db.conn, d.id).await.unwrap().into_iter().find(|i| i.dossier_id == ids[1]).unwrap();
+        let path = format!("/decisions/{}/items/{}/remove", d.id, commune.nominee_id);
+        assert_eq!(post(&office, path, vec![("version", d.version.to_string())], &ocsrf).await.0, 303, "{b}");
+        let d = store::get(&db.conn, d.id).await.unwrap();
+        let (s, _) =
+            post(&signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf).await;
+        assert_eq!(s, 303, "{b}");
+        let d = store::get(&db.conn, d.id).await.unwrap();
+        assert_eq!(d.number.as_deref(), Some("901/QĐ-UBND"), "{b}");
+        // 0,3 × 2.340.000 = 702.000, rounded up to tens of thousands as the demo province sets.
+        let items = store::items(&db.conn, d.id).await.unwrap();
+        assert_eq!(items.iter().map(|i| i.amount).collect::<Vec<_>>(), vec![Some(710_000)], "{b}");
+        let docx = office.get(format!("{}/decisions/{}/document.docx", app.url, d.id)).send().await.unwrap();
+        assert_eq!(docx.status(), 200, "{b}");
+        assert_eq!(dossier::get(&db.conn, ids[1]).await.unwrap().status, Status::Refused, "{b}");
     }
 }

@@ -559,8 +559,8 @@ pub struct CertificateOut {
     decision: String,
     signed_on: NaiveDate,
     issuer: String,
+    /// The day the award was revoked (the reason is not published).
     revoked_on: Option<NaiveDate>,
-    revoked_reason: String,
 }
 
 /// Checks a certificate by the code printed beside its QR code. Public: no login needed.
@@ -581,7 +581,6 @@ async fn get_certificate(State(state): State<AppState>, Path(code): Path<String>
         signed_on: c.signed_on,
         issuer: c.issuer,
         revoked_on: c.revoked_on,
-        revoked_reason: c.revoked_reason,
     }))
 }
 

@@ -25,6 +25,13 @@ use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "tdkt_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tdkt_login";
+/// The public portal's comment form has its own, so that neither page breaks the other.
+pub const PUBLIC_CSRF_COOKIE: &str = "tdkt_public";
+
+/// The one public form: a comment on a nominee (`/cong-khai/{id}`).
+fn is_public_form(path: &str) -> bool {
+    path.strip_prefix("/cong-khai/").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// The logged-in user of a request.
 #[derive(Clone, Debug)]
@@ -180,8 +187,10 @@ pub async fn csrf_layer(State(state): State<AppState>, req: Request, next: Next)
     // Forms sent before logging in (the login form, a comment on the public portal) carry a
     // double-submit token: the cookie the form's page set.
     let path = req.uri().path();
-    let expected = if path == "/login" || path.starts_with("/cong-khai/") {
+    let expected = if path == "/login" {
         read_cookie(req.headers(), &cookie_name(&state, LOGIN_CSRF_COOKIE))
+    } else if is_public_form(path) {
+        read_cookie(req.headers(), &cookie_name(&state, PUBLIC_CSRF_COOKIE))
     } else {
         match req.extensions().get::<Ctx>() {
             Some(ctx) => Some(ctx.csrf.clone()),

@@ -9,8 +9,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use tdkt_domain::text;
+use tdkt_store::Actor;
 use tdkt_store::jobs::{self as store, Job};
-use tdkt_store::{Actor, org};
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
@@ -37,7 +37,9 @@ pub async fn schedule_today(state: &AppState, now: DateTime<Utc>) -> AppResult<b
 /// Runs every due job; returns how many ran to the end.
 pub async fn run_due(state: &AppState, worker: &str, now: DateTime<Utc>) -> AppResult<usize> {
     let mut done = 0;
-    while let Some(job) = store::claim(&state.db, worker, now, Duration::minutes(LEASE_MINUTES)).await? {
+    // Each lease starts when its job is claimed (`now` is later than the clock only in tests).
+    while let Some(job) = store::claim(&state.db, worker, now.max(Utc::now()), Duration::minutes(LEASE_MINUTES)).await?
+    {
         match run(state, &job, worker).await {
             Ok(()) => done += 1,
             Err(e) => {
@@ -62,16 +64,13 @@ async fn deadline_scan(state: &AppState, job: &Job, worker: &str) -> AppResult<(
         .as_str()
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or_else(tdkt_store::db::today);
-    let root = org::all_units(&state.db, &["/".to_string()], true)
-        .await?
-        .into_iter()
-        .find(|u| u.parent_id.is_none())
-        .ok_or_else(|| AppError::Internal("chưa có đơn vị cấp tỉnh".into()))?;
+    let root = crate::pages::province_root(state).await?;
     // The posting periods are computed before the transaction (they read the parameters).
     let mut posting_over = vec![];
     for p in store::posted(&state.db.conn).await? {
         let period = crate::pages::dossiers::posting_from(state, p.posted_on).await?;
-        if period.end.is_some_and(|end| end <= today) {
+        // The last day of posting is still posting: the office may end it the day after.
+        if period.end.is_some_and(|end| end < today) {
             posting_over.push(p);
         }
     }
@@ -84,7 +83,7 @@ async fn deadline_scan(state: &AppState, job: &Job, worker: &str) -> AppResult<(
         let deadline = text::format_date(d.submit_by);
         if d.submit_by >= today {
             let left = (d.submit_by - today).num_days();
-            let msg = format!("Hồ sơ “{}” cần gửi trước hết ngày {deadline} (còn {left} ngày).", d.title);
+            let msg = format!("Hồ sơ “{}” cần gửi chậm nhất trong ngày {deadline} (còn {left} ngày).", d.title);
             let key = format!("due_soon:{}:{}", d.id, d.submit_by);
             due += usize::from(store::remind(&mut w, d.unit_id, "due_soon", &msg, &link, &key, job.id).await?);
         } else {

@@ -33,11 +33,7 @@ fn invalid(field: &str, msg: impl Into<String>) -> AppError {
 
 /// The province's root unit, which issues the decisions.
 async fn root(state: &AppState) -> AppResult<Unit> {
-    org::all_units(&state.db, &["/".to_string()], true)
-        .await?
-        .into_iter()
-        .find(|u| u.parent_id.is_none())
-        .ok_or_else(|| AppError::NotFound("Chưa có đơn vị cấp tỉnh".into()))
+    crate::pages::province_root(state).await
 }
 
 /// Who may do what with the decisions.
@@ -158,7 +154,7 @@ async fn list_page(state: &AppState, ctx: &Ctx, error: Option<String>) -> AppRes
         year,
         last_number: store::last_number(&state.db.conn, &store::decision_scope(root.id, "QĐ-UBND"), year)
             .await?
-            .max(store::numbers_used(&state.db.conn, root.id, "QĐ-UBND", year).await?),
+            .max(store::numbers_used(&state.db.conn, &issuer(state, &root), year).await?),
         error,
     };
     Ok((status, render(&page)?).into_response())
@@ -233,7 +229,7 @@ pub async fn numbering(State(state): State<AppState>, ctx: Ctx, Form(form): Form
             .ok_or_else(|| invalid("next", format!("“{}” không phải là số", form.next)))?;
         let root = root(&state).await?;
         let year = chrono::Datelike::year(&tdkt_store::db::today());
-        let used = store::numbers_used(&state.db.conn, root.id, "QĐ-UBND", year).await?;
+        let used = store::numbers_used(&state.db.conn, &issuer(&state, &root), year).await?;
         if next <= used {
             return Err(invalid(
                 "next",
@@ -267,6 +263,9 @@ struct DecisionPage {
     /// Why signing would be refused now.
     sign_blocked: Option<String>,
     base_salary: Option<i64>,
+    round_up_to: Option<i64>,
+    /// No public address is configured: certificates' QR codes take the address of the request.
+    public_url_missing: bool,
     today: String,
     error: Option<String>,
 }
@@ -288,7 +287,7 @@ impl DecisionPage {
         }
         let m = if i.is_person() { self.d.person_multiple() } else { self.d.collective_multiple() };
         match (m, self.base_salary) {
-            (Some(m), Some(b)) => text::format_money(m.amount(b)),
+            (Some(m), Some(b)) => text::format_money(m.amount(b, self.round_up_to)),
             _ => "chưa xác định".into(),
         }
     }
@@ -314,10 +313,12 @@ fn sign_facts(d: &AwardDecision, items: &[Item], base_salary: Option<i64>) -> Si
     }
 }
 
-/// The base salary in force on `on`, in whole đồng.
-async fn base_salary(state: &AppState, on: chrono::NaiveDate) -> AppResult<Option<i64>> {
+/// The base salary in force on `on`, and what amounts are rounded up to (if the province set
+/// it), in whole đồng.
+async fn reward_terms(state: &AppState, on: chrono::NaiveDate) -> AppResult<(Option<i64>, Option<i64>)> {
     let engine = crate::eligibility::engine(&state.db).await?;
-    Ok(engine.params.value("base_salary", on).map(|v| v.round() as i64))
+    let value = |key: &str| engine.params.value(key, on).map(|v| v.round() as i64);
+    Ok((value("base_salary"), value("reward.round_up_to").filter(|u| *u > 1)))
 }
 
 async fn decision_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>) -> AppResult<Response> {
@@ -325,10 +326,8 @@ async fn decision_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<Strin
     let d = store::get(&state.db.conn, id).await?;
     let items = store::items(&state.db.conn, id).await?;
     let today = tdkt_store::db::today();
-    let base = match d.base_salary {
-        Some(b) => Some(b),
-        None => base_salary(state, today).await?,
-    };
+    let (current, round_up_to) = reward_terms(state, today).await?;
+    let base = d.base_salary.or(current);
     let can_sign = r.sign && d.is_draft();
     let sign_blocked =
         if can_sign { rules::may_sign(d.status(), Role::Signer, &sign_facts(&d, &items, base)).err() } else { None };
@@ -344,6 +343,8 @@ async fn decision_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<Strin
         can_sign,
         sign_blocked,
         base_salary: base,
+        round_up_to,
+        public_url_missing: state.config.public_url.is_none(),
         today: text::format_date(today),
         items,
         d,
@@ -479,7 +480,7 @@ pub async fn sign(
     let r = async {
         let root = root(&state).await?;
         let today = tdkt_store::db::today();
-        let base = base_salary(&state, today).await?;
+        let (base, round_up_to) = reward_terms(&state, today).await?;
         let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
         // Read inside the transaction: what is signed is what is there now.
         let mut d = store::get(&w.tx, id).await?;
@@ -499,6 +500,7 @@ pub async fn sign(
             signer_name,
             user_id: Some(ctx.user.id),
             issuer_name: issuer(&state, &root).name,
+            round_up_to,
         };
         let catalogue = &crate::eligibility::base()?.catalogue;
         store::sign(&mut w, catalogue, &d, &signing).await?;
@@ -512,11 +514,19 @@ pub async fn sign(
 // ---------------------------------------------------------------------------------------------
 // Documents
 
-fn document(d: &AwardDecision, items: &[Item], base: Option<i64>, province: &str) -> tdkt_docs::Decision {
-    let amount = |m: Option<Multiple>| {
-        let b = d.base_salary.or(base)?;
+fn document(
+    d: &AwardDecision,
+    items: &[Item],
+    terms: (Option<i64>, Option<i64>),
+    province: &str,
+) -> tdkt_docs::Decision {
+    // A signed decision prints the amounts it gave; a draft the amounts it would give today.
+    let amount = |m: Option<Multiple>, person: bool| {
+        let b = d.base_salary.or(terms.0)?;
         let m = m?;
-        Some(tdkt_docs::Amount { each: m.amount(b), multiple: m.to_string(), base_salary: b })
+        let stored = items.iter().filter(|i| i.is_person() == person).find_map(|i| i.amount);
+        let each = stored.unwrap_or_else(|| m.amount(b, terms.1));
+        Some(tdkt_docs::Amount { each, multiple: m.to_string(), base_salary: b })
     };
     let line = |i: &Item| tdkt_docs::Line { name: i.display_name(), detail: i.detail() };
     let award = crate::eligibility::base().ok().and_then(|e| e.catalogue.get(&d.award_code).cloned());
@@ -532,8 +542,8 @@ fn document(d: &AwardDecision, items: &[Item], base: Option<i64>, province: &str
         bases: d.base_lines(),
         award_name: award.as_ref().map(award_phrase).unwrap_or_else(|| d.award_name.clone()),
         achievement: d.achievement.clone(),
-        person_amount: amount(d.person_multiple()),
-        collective_amount: amount(d.collective_multiple()),
+        person_amount: amount(d.person_multiple(), true),
+        collective_amount: amount(d.collective_multiple(), false),
         fund: format!("Quỹ thi đua, khen thưởng của tỉnh {province}"),
         executors: d.executors.clone(),
         recipients: d.recipient_lines(),
@@ -572,8 +582,8 @@ pub async fn download(
     rights(&state, &ctx).await?;
     let d = store::get(&state.db.conn, id).await?;
     let items = store::items(&state.db.conn, id).await?;
-    let base = base_salary(&state, tdkt_store::db::today()).await?;
-    let doc = document(&d, &items, base, &state.config.province);
+    let terms = reward_terms(&state, tdkt_store::db::today()).await?;
+    let doc = document(&d, &items, terms, &state.config.province);
     match format.as_str() {
         "docx" => {
             let bytes = tdkt_docs::decision_docx(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -608,18 +618,11 @@ fn certificate(c: &CertificateView, base: &str, province: &str, signer_title: &[
     let (heading, title) = match c.award_category.as_str() {
         "bang_khen" => ("BẰNG KHEN".to_string(), String::new()),
         "giay_khen" => ("GIẤY KHEN".to_string(), String::new()),
+        // An emulation flag is the flag itself; its certificate names it as it is.
+        _ if c.award_name.starts_with("Cờ") => ("BẰNG CHỨNG NHẬN".to_string(), c.award_name.clone()),
         _ => ("BẰNG CHỨNG NHẬN".to_string(), format!("Danh hiệu {}", c.award_name)),
     };
-    let recipient = match (c.person_id, c.gender.as_deref()) {
-        (Some(_), Some("nu")) => format!("Bà {}", c.name),
-        (Some(_), _) => format!("Ông {}", c.name),
-        (None, _) => c.name.clone(),
-    };
-    let unit = c.unit_name.clone().unwrap_or_default();
-    let detail = match c.position.as_deref().map(str::trim) {
-        Some(p) if !p.is_empty() && c.person_id.is_some() => format!("{p}, {unit}"),
-        _ => unit,
-    };
+    let (recipient, detail) = (c.display_name(), c.detail());
     tdkt_docs::Certificate {
         authority: format!("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {}", province.to_uppercase()),
         heading,

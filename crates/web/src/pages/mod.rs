@@ -21,16 +21,26 @@ use axum::response::Html;
 
 use crate::AppState;
 use crate::auth::Ctx;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+
+/// The root units (the province).
+async fn roots(state: &AppState) -> AppResult<Vec<tdkt_store::org::Unit>> {
+    Ok(tdkt_store::org::all_units(&state.db, &["/".to_string()], true)
+        .await?
+        .into_iter()
+        .filter(|u| u.parent_id.is_none())
+        .collect())
+}
+
+/// The province's unit, which issues its decisions and whose officers are the office.
+pub async fn province_root(state: &AppState) -> AppResult<tdkt_store::org::Unit> {
+    roots(state).await?.into_iter().next().ok_or_else(|| AppError::NotFound("Chưa có đơn vị cấp tỉnh".into()))
+}
 
 /// Whether the user holds `permission` over every root unit (the council and the province's
 /// decisions work for the whole province).
 pub async fn province_wide(state: &AppState, ctx: &Ctx, permission: tdkt_domain::authz::Permission) -> AppResult<bool> {
-    let roots: Vec<tdkt_store::org::Unit> = tdkt_store::org::all_units(&state.db, &["/".to_string()], true)
-        .await?
-        .into_iter()
-        .filter(|u| u.parent_id.is_none())
-        .collect();
+    let roots = roots(state).await?;
     Ok(!roots.is_empty() && roots.iter().all(|r| ctx.subject.can(permission, &r.path)))
 }
 

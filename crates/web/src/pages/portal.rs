@@ -17,7 +17,7 @@ use tdkt_store::portal::{self as store, Posted};
 use tdkt_store::{Actor, StoreError};
 
 use crate::AppState;
-use crate::auth::{self, LOGIN_CSRF_COOKIE};
+use crate::auth::{self, PUBLIC_CSRF_COOKIE};
 use crate::error::{AppError, AppResult};
 use crate::pages::render;
 
@@ -104,7 +104,7 @@ async fn nominee_page(
     };
     Ok((
         status,
-        [(header::SET_COOKIE, auth::set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600, "Strict"))],
+        [(header::SET_COOKIE, auth::set_cookie(state, PUBLIC_CSRF_COOKIE, &csrf, 3600, "Strict"))],
         render(&page)?,
     )
         .into_response())
