@@ -138,7 +138,7 @@ async fn fill_queue(db: &Db, n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A council of `members` people with an account each (`hd1` presides), and a session whose
+/// A council of `members` people with an account each (`bench.hd1` presides), and a session whose
 /// agenda holds `nominees` nominees (dossiers of 10), everyone present.
 async fn council_session(db: &Db, members: usize, nominees: usize) -> anyhow::Result<(i64, Vec<String>)> {
     let ubnd = org::find_unit_by_code(&db.conn, "UBND").await?.context("UBND")?;
@@ -152,7 +152,8 @@ async fn council_session(db: &Db, members: usize, nominees: usize) -> anyhow::Re
     for (i, p) in people.iter().take(members).enumerate() {
         let role = if i == 0 { CouncilRole::Chair } else { CouncilRole::Member };
         org::add_council_member(&mut w, council_id, p.id, role, "Thành viên").await?;
-        let username = format!("hd{}", i + 1);
+        // Not the demo's own council accounts (hd01…): this council is the benchmark's.
+        let username = format!("bench.hd{}", i + 1);
         let nu = users::NewUser {
             username: &username,
             display_name: &p.full_name,
