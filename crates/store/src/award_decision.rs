@@ -287,6 +287,18 @@ pub async fn create_draft(
     Ok(id)
 }
 
+/// Records an entry of the decision's in the audit log (`award_decision.<verb>`).
+async fn record(w: &mut WriteTx, d: &AwardDecision, verb: &str, detail: serde_json::Value) -> StoreResult<()> {
+    w.record(
+        &format!("award_decision.{verb}"),
+        "award_decision",
+        Some(d.id.to_string()),
+        Some(d.issuer_unit_id),
+        detail,
+    )
+    .await
+}
+
 /// Claims a draft in the version it was read in; refuses a signed one or a stale read.
 async fn claim_draft(w: &WriteTx, d: &AwardDecision) -> StoreResult<()> {
     let changed = w
@@ -323,11 +335,10 @@ pub async fn update_draft(w: &mut WriteTx, d: &AwardDecision, fields: &Fields) -
         ],
     )
     .await?;
-    w.record(
-        "award_decision.update",
-        "award_decision",
-        Some(d.id.to_string()),
-        Some(d.issuer_unit_id),
+    record(
+        w,
+        d,
+        "update",
         serde_json::json!({
             "person_multiple": f.person_multiple.map(|m| m.to_string()),
             "collective_multiple": f.collective_multiple.map(|m| m.to_string()),
@@ -348,14 +359,7 @@ pub async fn remove_item(w: &mut WriteTx, d: &AwardDecision, nominee_id: i64) ->
     if n == 0 {
         return Err(StoreError::NotFound("người trong dự thảo"));
     }
-    w.record(
-        "award_decision.remove_item",
-        "award_decision",
-        Some(d.id.to_string()),
-        Some(d.issuer_unit_id),
-        serde_json::json!({"nominee_id": nominee_id}),
-    )
-    .await
+    record(w, d, "remove_item", serde_json::json!({"nominee_id": nominee_id})).await
 }
 
 /// Deletes a draft; its nominees wait for another decision.
@@ -363,14 +367,7 @@ pub async fn delete_draft(w: &mut WriteTx, d: &AwardDecision) -> StoreResult<()>
     claim_draft(w, d).await?;
     w.exec("DELETE FROM award_decision_item WHERE decision_id = ?", vec![d.id.into()]).await?;
     w.exec("DELETE FROM award_decision WHERE id = ?", vec![d.id.into()]).await?;
-    w.record(
-        "award_decision.delete",
-        "award_decision",
-        Some(d.id.to_string()),
-        Some(d.issuer_unit_id),
-        serde_json::json!({"award": d.award_code}),
-    )
-    .await
+    record(w, d, "delete", serde_json::json!({"award": d.award_code})).await
 }
 
 /// One line of a decision's list, with what signing gave it.
@@ -689,11 +686,10 @@ pub async fn sign(
         ],
     )
     .await?;
-    w.record(
-        "award_decision.sign",
-        "award_decision",
-        Some(d.id.to_string()),
-        Some(d.issuer_unit_id),
+    record(
+        w,
+        d,
+        "sign",
         serde_json::json!({
             "number": number, "signed_on": s.on, "awards": list.len(), "base_salary": s.base_salary,
             "round_up_to": s.round_up_to,

@@ -15,10 +15,10 @@ use tdkt_domain::decision::{self as rules, DecisionStatus, Multiple, SignFacts};
 use tdkt_domain::error::Invalid;
 use tdkt_domain::text;
 use tdkt_rules::catalogue::{AwardType, Category};
-use tdkt_store::Actor;
 use tdkt_store::award_decision::{self as store, AwardDecision, CertificateView, Fields, Issuer, Item};
 use tdkt_store::dossier as dossiers;
 use tdkt_store::org::{self, Unit};
+use tdkt_store::{Actor, WriteTx};
 
 use crate::AppState;
 use crate::auth::Ctx;
@@ -365,6 +365,22 @@ async fn or_page(state: &AppState, ctx: &Ctx, id: i64, r: AppResult<()>) -> AppR
     }
 }
 
+/// Applies `change` to the draft as the user read it (`version`), in one audited transaction.
+async fn change_draft(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    version: i64,
+    change: impl AsyncFnOnce(&mut WriteTx, &AwardDecision) -> tdkt_store::StoreResult<()>,
+) -> AppResult<()> {
+    let mut d = store::get(&state.db.conn, id).await?;
+    d.version = version;
+    let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
+    change(&mut w, &d).await?;
+    w.commit().await?;
+    Ok(())
+}
+
 #[derive(Deserialize)]
 pub struct DraftForm {
     version: i64,
@@ -397,8 +413,6 @@ pub async fn update(
         return Err(AppError::Forbidden);
     }
     let r = async {
-        let mut d = store::get(&state.db.conn, id).await?;
-        d.version = form.version;
         let fields = Fields {
             title: form.title.clone(),
             achievement: form.achievement.clone(),
@@ -409,10 +423,7 @@ pub async fn update(
             person_multiple: multiple("person_multiple", "cá nhân", &form.person_multiple)?,
             collective_multiple: multiple("collective_multiple", "tập thể", &form.collective_multiple)?,
         };
-        let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
-        store::update_draft(&mut w, &d, &fields).await?;
-        w.commit().await?;
-        Ok(())
+        change_draft(&state, &ctx, id, form.version, async |w, d| store::update_draft(w, d, &fields).await).await
     }
     .await;
     or_page(&state, &ctx, id, r).await
@@ -432,15 +443,7 @@ pub async fn remove_item(
     if !rights(&state, &ctx).await?.draft {
         return Err(AppError::Forbidden);
     }
-    let r = async {
-        let mut d = store::get(&state.db.conn, id).await?;
-        d.version = form.version;
-        let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
-        store::remove_item(&mut w, &d, nominee).await?;
-        w.commit().await?;
-        Ok(())
-    }
-    .await;
+    let r = change_draft(&state, &ctx, id, form.version, async |w, d| store::remove_item(w, d, nominee).await).await;
     or_page(&state, &ctx, id, r).await
 }
 
@@ -453,15 +456,7 @@ pub async fn delete(
     if !rights(&state, &ctx).await?.draft {
         return Err(AppError::Forbidden);
     }
-    let r = async {
-        let mut d = store::get(&state.db.conn, id).await?;
-        d.version = form.version;
-        let mut w = state.db.write(&Actor::user(ctx.user.id, &ctx.user.display_name)).await?;
-        store::delete_draft(&mut w, &d).await?;
-        w.commit().await?;
-        Ok(())
-    }
-    .await;
+    let r = change_draft(&state, &ctx, id, form.version, async |w, d| store::delete_draft(w, d).await).await;
     match r {
         Ok(()) => Ok(Redirect::to("/decisions").into_response()),
         Err(e) => or_page(&state, &ctx, id, Err(e)).await,
