@@ -865,6 +865,30 @@ pub async fn delete_holiday(w: &mut WriteTx, day: NaiveDate) -> StoreResult<()> 
     w.record("holiday.delete", "holiday", Some(day.to_string()), None, serde_json::json!({})).await
 }
 
+/// People proposed for `award_code` (its primary code) with achievement year `year`, in a dossier
+/// still under way or decided (not withdrawn or refused): "nominated" for bulk eligibility.
+pub async fn nominated_people(
+    db: &impl ConnectionTrait,
+    award_code: &str,
+    year: i32,
+) -> StoreResult<std::collections::HashSet<i64>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        person_id: i64,
+    }
+    Ok(Row::find_by_statement(stmt(
+        db.get_database_backend(),
+        "SELECT DISTINCT n.person_id FROM dossier_nominee n JOIN dossier d ON d.id = n.dossier_id \
+         WHERE n.award_code = ? AND n.year = ? AND n.person_id IS NOT NULL AND d.status NOT IN (?, ?)",
+        vec![award_code.into(), year.into(), Status::Withdrawn.code().into(), Status::Refused.code().into()],
+    ))
+    .all(db)
+    .await?
+    .into_iter()
+    .map(|r| r.person_id)
+    .collect())
+}
+
 /// The kind of award a dossier's kind gives in the registry (law.md §3.1).
 pub fn award_kind(kind: DossierKind) -> tdkt_rules::history::AwardKind {
     use tdkt_rules::history::AwardKind;

@@ -28,6 +28,9 @@ pub struct EligibleArgs {
     /// Also write the list to this .xlsx file.
     #[arg(long)]
     pub xlsx: Option<std::path::PathBuf>,
+    /// Only those not yet proposed in a dossier for this award and year.
+    #[arg(long)]
+    pub not_nominated: bool,
     /// Rows printed in the table (all of them go to JSON and Excel).
     #[arg(long, default_value_t = 30)]
     pub limit: usize,
@@ -38,10 +41,13 @@ pub struct Line {
     pub person: Person,
     pub routes: Vec<String>,
     pub held: bool,
+    /// Proposed in a dossier for this award and year (under way or decided).
+    pub nominated: bool,
 }
 
 /// Runs the bulk judgement and resolves the people, limited to a unit's subtree when asked.
 pub async fn lines(db: &Db, run: &BulkRun, unit_path: Option<&str>) -> anyhow::Result<Vec<Line>> {
+    let nominated = tdkt_store::dossier::nominated_people(&db.conn, &run.award, run.year).await?;
     let ids: Vec<i64> = run.rows.iter().map(|r| r.id).collect();
     let people = tdkt_store::org::people_by_ids(db, &ids).await?;
     let by_id: std::collections::HashMap<i64, &tdkt_rules::bulk::BulkRow> =
@@ -50,7 +56,12 @@ pub async fn lines(db: &Db, run: &BulkRun, unit_path: Option<&str>) -> anyhow::R
         .into_iter()
         .filter(|p| unit_path.is_none_or(|u| p.unit_path.starts_with(u)))
         .filter_map(|p| by_id.get(&p.id).map(|r| (p, *r)))
-        .map(|(person, r)| Line { person, routes: run.routes_of(r.routes), held: r.held })
+        .map(|(person, r)| Line {
+            nominated: nominated.contains(&person.id),
+            person,
+            routes: run.routes_of(r.routes),
+            held: r.held,
+        })
         .collect();
     out.sort_by_cached_key(|l| {
         (l.person.unit_path.clone(), tdkt_domain::text::person_sort_key(&l.person.full_name), l.person.id)
@@ -80,9 +91,14 @@ pub async fn run(db: &Db, args: &EligibleArgs) -> anyhow::Result<ExitCode> {
     let run = tdkt_store::eligible::bulk(db, &engine, &args.award, args.year, on, threads).await;
     pb.finish_and_clear();
     let run = run?;
-    let lines = lines(db, &run, unit.as_ref().map(|u| u.path.as_str())).await?;
+    let mut lines = lines(db, &run, unit.as_ref().map(|u| u.path.as_str())).await?;
+    let nominated = lines.iter().filter(|l| !l.routes.is_empty() && l.nominated).count();
+    let qualify = lines.iter().filter(|l| !l.routes.is_empty()).count();
+    if args.not_nominated {
+        lines.retain(|l| !l.nominated);
+    }
     let eligible: Vec<&Line> = lines.iter().filter(|l| !l.routes.is_empty()).collect();
-    let headers = ["STT", "Họ và tên", "Đơn vị", "Đạt theo", "Đã khen năm này"];
+    let headers = ["STT", "Họ và tên", "Đơn vị", "Đạt theo", "Đã khen năm này", "Đã đề nghị"];
     let table: Vec<Vec<String>> = eligible
         .iter()
         .enumerate()
@@ -93,6 +109,7 @@ pub async fn run(db: &Db, args: &EligibleArgs) -> anyhow::Result<ExitCode> {
                 l.person.unit_name.clone(),
                 l.routes.join("; "),
                 if l.held { "Có".into() } else { String::new() },
+                if l.nominated { "Có".into() } else { String::new() },
             ]
         })
         .collect();
@@ -110,7 +127,9 @@ pub async fn run(db: &Db, args: &EligibleArgs) -> anyhow::Result<ExitCode> {
             "on": run.on,
             "rule_set": run.rule_set_name,
             "people": run.people,
-            "eligible": eligible.len(),
+            "eligible": qualify,
+            "nominated": nominated,
+            "only_not_nominated": args.not_nominated,
             "held": lines.iter().filter(|l| l.held).count(),
             "routes": run.route_names.iter().map(|n| serde_json::json!({
                 "name": n,
@@ -123,6 +142,7 @@ pub async fn run(db: &Db, args: &EligibleArgs) -> anyhow::Result<ExitCode> {
                 "unit_name": l.person.unit_name,
                 "routes": l.routes,
                 "held": l.held,
+                "nominated": l.nominated,
             })).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&json)?);
@@ -130,15 +150,17 @@ pub async fn run(db: &Db, args: &EligibleArgs) -> anyhow::Result<ExitCode> {
     }
     let scope = unit.as_ref().map(|u| format!(" trong {}", u.name)).unwrap_or_default();
     println!(
-        "“{}” năm {} ({}, xét ngày {}){scope}: {} người đủ điều kiện trên {} người trong sổ; {} đã được khen năm này.",
+        "“{}” năm {} ({}, xét ngày {}){scope}: {qualify} người đủ điều kiện trên {} người trong sổ; {} đã được khen năm này; {nominated} đã có trong hồ sơ đề nghị.",
         run.award_name,
         run.year,
         run.rule_set_name,
         tdkt_domain::text::format_date(run.on),
-        eligible.len(),
         run.people,
         lines.iter().filter(|l| l.held).count(),
     );
+    if args.not_nominated {
+        println!("Danh sách dưới đây chỉ gồm {} người chưa được đề nghị.", eligible.len());
+    }
     for n in &run.route_names {
         let c = lines.iter().filter(|l| l.routes.contains(n)).count();
         if c > 0 {

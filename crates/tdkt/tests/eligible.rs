@@ -181,6 +181,36 @@ async fn the_page_the_api_and_the_export_keep_to_the_callers_units() {
         let sum: u64 = all["units"].as_array().unwrap().iter().map(|u| u["eligible"].as_u64().unwrap()).sum();
         assert_eq!(sum, eligible, "{b}: the unit table adds up");
 
+        // Who qualifies but has not been proposed: the demo's two dossiers propose people for
+        // BK_TINH 2025; they are counted as proposed and left out of the "not proposed" list.
+        let proposed = tdkt_store::dossier::nominated_people(&app.tdb.db.conn, "BK_TINH", 2025).await.unwrap();
+        assert!(!proposed.is_empty(), "{b}");
+        let qualifying: Vec<i64> =
+            all["rows"].as_array().unwrap().iter().map(|r| r["person_id"].as_i64().unwrap()).collect();
+        let expected = qualifying.iter().filter(|p| proposed.contains(p)).count() as u64;
+        assert!(expected > 0, "{b}: the demo proposes people who qualify");
+        assert_eq!(all["nominated"].as_u64(), Some(expected), "{b}");
+        let open: serde_json::Value = officer
+            .get(format!("{}/api/v1/eligible?award=BK_TINH&year=2025&not_nominated=1", app.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let rows = open["rows"].as_array().unwrap();
+        assert_eq!(rows.len() as u64, eligible - expected, "{b}");
+        assert!(rows.iter().all(|r| !proposed.contains(&r["person_id"].as_i64().unwrap())), "{b}");
+        let html = officer
+            .get(format!("{}/eligible?award=BK_TINH&year=2025&not_nominated=1", app.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("chưa được đề nghị") && html.contains("id=\"nominated\""), "{b}");
+
         // A commune officer sees only the commune's people.
         let (commune, _) = app.login("canbo.xa").await;
         let xa = app.unit_id("XA-03847").await;

@@ -278,6 +278,8 @@ pub struct EligibleParams {
     year: Option<String>,
     /// Only this unit (its id) and the units under it.
     unit: Option<String>,
+    /// `1`: only those not yet proposed in a dossier for this award and year.
+    not_nominated: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -305,6 +307,8 @@ pub struct EligibleUnit {
     unit_code: String,
     unit_name: String,
     eligible: u64,
+    /// Of those, already proposed in a dossier.
+    nominated: u64,
     /// Already awarded for the year.
     held: u64,
     /// Holders of the quota's base award (when the award has a quota).
@@ -324,6 +328,8 @@ pub struct EligibleOut {
     /// People judged in the caller's reach (and the unit asked for).
     people: u64,
     eligible: u64,
+    /// Of those, already proposed in a dossier (under way or decided) for this award and year.
+    nominated: u64,
     held: u64,
     routes: Vec<RouteCount>,
     units: Vec<EligibleUnit>,
@@ -345,7 +351,7 @@ async fn eligible(
         ))
         .into());
     }
-    let q = EligibleQuery { award: p.award, year: p.year, unit: p.unit };
+    let q = EligibleQuery { award: p.award, year: p.year, unit: p.unit, not_nominated: p.not_nominated };
     let r = report(&state, &ctx, &q, Permission::ViewOrg).await?;
     let people = r.people_lines(&state, usize::MAX).await?;
     let run = r.run.as_ref().ok_or_else(|| AppError::BadRequest("thiếu mã khen thưởng".into()))?;
@@ -357,6 +363,7 @@ async fn eligible(
         rule_set: run.rule_set_name.clone(),
         people: r.people,
         eligible: r.eligible,
+        nominated: r.nominated,
         held: r.held,
         routes: r
             .route_counts
@@ -371,6 +378,7 @@ async fn eligible(
                 unit_code: l.unit_code.clone(),
                 unit_name: l.unit_name.clone(),
                 eligible: l.eligible,
+                nominated: l.nominated,
                 held: l.held,
                 base: l.base,
                 max: l.max,

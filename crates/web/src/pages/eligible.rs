@@ -25,6 +25,14 @@ pub struct EligibleQuery {
     pub award: Option<String>,
     pub year: Option<String>,
     pub unit: Option<String>,
+    /// `1`: only those who qualify and have not been proposed in a dossier yet.
+    pub not_nominated: Option<String>,
+}
+
+impl EligibleQuery {
+    fn only_not_nominated(&self) -> bool {
+        self.not_nominated.as_deref().is_some_and(|v| !v.trim().is_empty() && v != "0")
+    }
 }
 
 /// One unit's figures.
@@ -34,6 +42,8 @@ pub struct UnitLine {
     pub unit_code: String,
     pub unit_name: String,
     pub eligible: u64,
+    /// Of those, already proposed in a dossier.
+    pub nominated: u64,
     /// Already awarded for the year.
     pub held: u64,
     /// Holders of the quota's base award, when the award has a quota.
@@ -91,6 +101,10 @@ pub struct Report {
     /// People judged in the scope.
     pub people: u64,
     pub eligible: u64,
+    /// Of those, already proposed in a dossier (under way or decided) for this award and year.
+    pub nominated: u64,
+    /// The list holds only those not proposed yet.
+    pub only_not_nominated: bool,
     pub held: u64,
     /// Per route: name, people, and whether data can decide it (false: for people to judge).
     pub route_counts: Vec<(String, u64, bool)>,
@@ -127,6 +141,8 @@ pub async fn report(state: &AppState, ctx: &Ctx, q: &EligibleQuery, permission: 
         run: None,
         people: 0,
         eligible: 0,
+        nominated: 0,
+        only_not_nominated: q.only_not_nominated(),
         held: 0,
         route_counts: vec![],
         lines: vec![],
@@ -164,13 +180,18 @@ pub async fn report(state: &AppState, ctx: &Ctx, q: &EligibleQuery, permission: 
         ratio,
         basis: q.basis,
     });
-    let mut by_unit: HashMap<i64, (u64, u64)> = HashMap::new();
+    let nominated = tdkt_store::dossier::nominated_people(&state.db.conn, &run.award, year).await?;
+    let mut by_unit: HashMap<i64, (u64, u64, u64)> = HashMap::new();
     let mut route_counts = vec![0u64; run.route_names.len()];
     for row in run.rows.iter().filter(|x| within.contains_key(&x.unit)) {
         let e = by_unit.entry(row.unit).or_default();
         if row.routes != 0 {
             e.0 += 1;
-            r.ids.push((row.id, row.routes));
+            let proposed = nominated.contains(&row.id);
+            e.2 += u64::from(proposed);
+            if !(proposed && r.only_not_nominated) {
+                r.ids.push((row.id, row.routes));
+            }
             for (i, c) in route_counts.iter_mut().enumerate() {
                 *c += u64::from(row.routes >> i & 1);
             }
@@ -180,6 +201,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, q: &EligibleQuery, permission: 
     r.people = run.people_in(|u| within.contains_key(&u));
     r.eligible = by_unit.values().map(|v| v.0).sum();
     r.held = by_unit.values().map(|v| v.1).sum();
+    r.nominated = by_unit.values().map(|v| v.2).sum();
     r.route_counts = run
         .route_names
         .iter()
@@ -191,7 +213,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, q: &EligibleQuery, permission: 
         .units
         .iter()
         .filter_map(|u| {
-            let (eligible, held) = by_unit.get(&u.id).copied()?;
+            let (eligible, held, nominated) = by_unit.get(&u.id).copied()?;
             let b = base.as_ref().map(|m| m.get(&u.id).copied().unwrap_or(0));
             let max = match (b, ratio) {
                 (Some(b), Some(ratio)) => Some((b as f64 * ratio + 1e-9).floor() as u64),
@@ -202,6 +224,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, q: &EligibleQuery, permission: 
                 unit_code: u.code.clone(),
                 unit_name: u.name.clone(),
                 eligible,
+                nominated,
                 held,
                 base: b,
                 max,
@@ -235,6 +258,9 @@ impl Report {
         if let Some(u) = &self.unit {
             q.push_str(&format!("&unit={}", u.id));
         }
+        if self.only_not_nominated {
+            q.push_str("&not_nominated=1");
+        }
         q
     }
 }
@@ -260,6 +286,10 @@ impl EligiblePage {
 
     fn n(&self, v: &u64) -> String {
         crate::view::num(v)
+    }
+
+    fn not_nominated(&self) -> String {
+        crate::view::num(&(self.r.eligible - self.r.nominated))
     }
 
     fn sel_unit(&self, id: &i64) -> bool {
