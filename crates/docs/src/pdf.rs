@@ -18,6 +18,7 @@ use crate::{DocError, place_and_date};
 
 static DECISION: &str = include_str!("../templates/decision.typ");
 static CERTIFICATE: &str = include_str!("../templates/certificate.typ");
+static NOTE: &str = include_str!("../templates/note.typ");
 static FONTS: [&[u8]; 4] = [
     include_bytes!("../fonts/LiberationSerif-Regular.ttf"),
     include_bytes!("../fonts/LiberationSerif-Bold.ttf"),
@@ -30,7 +31,11 @@ fn engine() -> &'static TypstEngine {
     ENGINE.get_or_init(|| {
         TypstEngine::builder()
             .fonts(FONTS)
-            .with_static_source_file_resolver([("decision.typ", DECISION), ("certificate.typ", CERTIFICATE)])
+            .with_static_source_file_resolver([
+                ("decision.typ", DECISION),
+                ("certificate.typ", CERTIFICATE),
+                ("note.typ", NOTE),
+            ])
             .build()
     })
 }
@@ -116,6 +121,17 @@ fn decision_data(d: &Decision) -> DecisionData<'_> {
         groups,
         total: d.total().map(tdkt_domain::text::format_money).unwrap_or_else(|| "…".into()),
     }
+}
+
+/// A plain document: the issuing body, a title and paragraphs (the demo's sample documents).
+pub fn note_pdf(body: &str, title: &str, paragraphs: &[String]) -> Result<Vec<u8>, DocError> {
+    #[derive(Serialize)]
+    struct Note<'a> {
+        body: &'a str,
+        title: &'a str,
+        paragraphs: &'a [String],
+    }
+    render("note.typ", &Note { body, title, paragraphs })
 }
 
 /// One certificate (Bằng khen, Giấy khen, or the certificate of a title).
@@ -237,6 +253,12 @@ mod tests {
         assert_eq!(doc.pages().len(), 2, "one page per certificate");
         assert!(certificates_pdf(&certs).expect("pdf").starts_with(b"%PDF-"));
         assert!(qr_svg("http://x/verify/A").expect("svg").contains("<svg"));
+    }
+
+    #[test]
+    fn a_note_compiles() {
+        let pdf = note_pdf("BỆNH VIỆN ĐA KHOA TỈNH", "TỜ TRÌNH", &["Kính gửi: Hội đồng.".into()]).expect("pdf");
+        assert!(pdf.starts_with(b"%PDF-"));
     }
 
     #[test]

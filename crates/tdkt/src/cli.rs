@@ -193,13 +193,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { people } => {
             let db = open(&config).await?;
-            load_demo(&db, *people).await?;
+            load_demo(&db, *people, &config.files().map_err(anyhow::Error::msg)?).await?;
             print_logins(None);
         }
         Command::Serve { demo: with_demo, .. } => {
             let db = open(&config).await?;
             let is_demo = if *with_demo && tdkt_store::org::is_empty(&db).await? {
-                load_demo(&db, 20_000).await?;
+                load_demo(&db, 20_000, &config.files().map_err(anyhow::Error::msg)?).await?;
                 true
             } else {
                 tdkt_store::org::meta_get(&db.conn, "demo").await?.is_some()
@@ -267,9 +267,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn load_demo(db: &Db, people: usize) -> anyhow::Result<()> {
+async fn load_demo(db: &Db, people: usize, files: &tdkt_store::files::Blobs) -> anyhow::Result<()> {
     let pb = spinner("Đang nạp tỉnh mẫu Sơn La…");
-    let s = demo::load(db, people, &|step| pb.set_message(format!("Đang nạp tỉnh mẫu Sơn La: {step}…"))).await?;
+    let progress = |step: &str| pb.set_message(format!("Đang nạp tỉnh mẫu Sơn La: {step}…"));
+    let s = demo::load_with_files(db, people, &progress, Some(files)).await?;
     pb.finish_and_clear();
     println!(
         "Đã nạp tỉnh mẫu Sơn La: {} đơn vị, {} cán bộ, {} cụm/khối thi đua, hội đồng {} thành viên.",

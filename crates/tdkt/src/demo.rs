@@ -41,6 +41,17 @@ pub struct Summary {
 
 /// Builds the demo province with about `people` staff. Refuses a database that holds data.
 pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Result<Summary> {
+    load_with_files(db, people, progress, None).await
+}
+
+/// As [`load`]; with a file store, the demo's dossier on posting also gets its documents (short
+/// sample PDFs, marked as such).
+pub async fn load_with_files(
+    db: &Db,
+    people: usize,
+    progress: &dyn Fn(&str),
+    files: Option<&tdkt_store::files::Blobs>,
+) -> anyhow::Result<Summary> {
     if !org::is_empty(db).await? {
         bail!("Cơ sở dữ liệu đã có dữ liệu: `tdkt demo` chỉ nạp vào cơ sở dữ liệu trống");
     }
@@ -145,7 +156,7 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
     org::meta_set(&w, "demo", "Sơn La").await?;
     w.commit().await?;
     progress("hồ sơ đề nghị khen thưởng");
-    load_dossiers(db, &ids).await?;
+    load_dossiers(db, &ids, files).await?;
     Ok(Summary {
         units: p.units.len(),
         people: inserted,
@@ -159,8 +170,12 @@ pub async fn load(db: &Db, people: usize, progress: &dyn Fn(&str)) -> anyhow::Re
 /// officer, with nominees the engine finds eligible for the provincial Bằng khen (no documents
 /// yet: attaching them is the unit officer's next step), and a dossier for an order on public
 /// posting.
-async fn load_dossiers(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()> {
-    use tdkt_domain::dossier::DossierKind;
+async fn load_dossiers(
+    db: &Db,
+    ids: &HashMap<String, i64>,
+    files: Option<&tdkt_store::files::Blobs>,
+) -> anyhow::Result<()> {
+    use tdkt_domain::dossier::{DocKind, DossierKind};
     use tdkt_store::dossier::{self, NewDossier, NewNominee};
     use tdkt_store::registry::{self, Holder};
     let engine = tdkt_rules::Engine::builtin()?;
@@ -255,6 +270,61 @@ async fn load_dossiers(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()
             verdict_json: json,
         };
         dossier::add_nominee(&mut w, &d, &n).await?;
+        if let Some(files) = files {
+            let who = format!(
+                "{} {}, {}, {}",
+                if p.gender == "nu" { "Bà" } else { "Ông" },
+                p.full_name,
+                p.position,
+                unit.name
+            );
+            let body = unit.name.to_uppercase();
+            let sample = "(Tài liệu mẫu của bản trình diễn tdkt, không phải văn bản thật.)".to_string();
+            let docs = [
+                (
+                    DocKind::Submission,
+                    "To trinh de nghi HCLD hang Ba.pdf",
+                    "TỜ TRÌNH\nVề việc đề nghị tặng Huân chương Lao động hạng Ba",
+                    vec![
+                        "Kính gửi: Hội đồng Thi đua - Khen thưởng tỉnh Sơn La.".to_string(),
+                        format!("{} đề nghị Chủ tịch Ủy ban nhân dân tỉnh xem xét, trình Thủ tướng Chính phủ đề nghị Chủ tịch nước tặng Huân chương Lao động hạng Ba cho {who}, đã có thành tích xuất sắc trong công tác.", unit.name),
+                        sample.clone(),
+                    ],
+                ),
+                (
+                    DocKind::AchievementReport,
+                    "Bao cao thanh tich.pdf",
+                    "BÁO CÁO THÀNH TÍCH\nĐề nghị tặng Huân chương Lao động hạng Ba",
+                    vec![
+                        format!("I. Sơ lược lý lịch: {who}."),
+                        "II. Thành tích đạt được: hoàn thành xuất sắc nhiệm vụ nhiều năm liền; sáng kiến được công nhận và áp dụng tại đơn vị.".to_string(),
+                        "III. Các hình thức đã được khen thưởng: theo sổ khen thưởng của tỉnh.".to_string(),
+                        sample.clone(),
+                    ],
+                ),
+                (
+                    DocKind::Minutes,
+                    "Bien ban binh xet.pdf",
+                    "BIÊN BẢN\nHọp Hội đồng Thi đua - Khen thưởng của đơn vị",
+                    vec![
+                        format!("Hội đồng Thi đua - Khen thưởng {} họp xét và nhất trí đề nghị khen thưởng cho {who}.", unit.name),
+                        sample,
+                    ],
+                ),
+            ];
+            for (kind, file_name, title, paragraphs) in docs {
+                let bytes = tdkt_docs::pdf::note_pdf(&body, title, &paragraphs)?;
+                let sha256 = files.put(&bytes).await?;
+                let doc = dossier::NewDocument {
+                    kind,
+                    file_name: file_name.into(),
+                    media_type: "application/pdf".into(),
+                    size: bytes.len() as i64,
+                    sha256,
+                };
+                dossier::add_document(&mut w, &d, &doc).await?;
+            }
+        }
         for (action, to) in [
             (Action::Submit, Status::Submitted),
             (Action::StartAppraisal, Status::Appraising),
