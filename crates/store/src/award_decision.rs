@@ -22,6 +22,7 @@ use tdkt_domain::text;
 use crate::audit::WriteTx;
 use crate::db::{Db, now_text, stmt};
 use crate::error::{StoreError, StoreResult};
+use crate::org::IdRow;
 use crate::registry::{Holder, NewAward, NewDecision};
 
 /// A decision, draft or signed.
@@ -230,11 +231,7 @@ pub async fn create_draft(
         ));
     }
     let now = now_text();
-    #[derive(FromQueryResult)]
-    struct Id {
-        id: i64,
-    }
-    let id = Id::find_by_statement(stmt(
+    let id = IdRow::find_by_statement(stmt(
         w.backend(),
         "INSERT INTO award_decision (issuer_unit_id, award_code, round_id, status, symbol, title, achievement, bases, \
          executors, recipients, signer_title, person_multiple, collective_multiple, created_by, created_at, updated_at) \
@@ -450,12 +447,13 @@ pub async fn items(db: &impl ConnectionTrait, decision_id: i64) -> StoreResult<V
     .await?)
 }
 
+#[derive(FromQueryResult)]
+struct Last {
+    last: i64,
+}
+
 /// Takes the next number of a yearly sequence.
 pub async fn next_number(w: &WriteTx, scope: &str, year: i32) -> StoreResult<i64> {
-    #[derive(FromQueryResult)]
-    struct Last {
-        last: i64,
-    }
     Ok(Last::find_by_statement(stmt(
         w.backend(),
         "INSERT INTO number_sequence (scope, year, last) VALUES (?, ?, 1) \
@@ -470,10 +468,6 @@ pub async fn next_number(w: &WriteTx, scope: &str, year: i32) -> StoreResult<i64
 
 /// The last number taken in a yearly sequence (0 when none).
 pub async fn last_number(db: &impl ConnectionTrait, scope: &str, year: i32) -> StoreResult<i64> {
-    #[derive(FromQueryResult)]
-    struct Last {
-        last: i64,
-    }
     Ok(Last::find_by_statement(stmt(
         db.get_database_backend(),
         "SELECT last FROM number_sequence WHERE scope = ? AND year = ?",

@@ -111,11 +111,7 @@ pub async fn add_comment(w: &mut WriteTx, nominee_id: i64, c: &NewComment) -> St
     if recent >= MAX_COMMENTS_PER_HOUR {
         return Err(StoreError::invalid("content", "bạn đã gửi nhiều ý kiến trong một giờ; hãy thử lại sau"));
     }
-    #[derive(FromQueryResult)]
-    struct Id {
-        id: i64,
-    }
-    let id = Id::find_by_statement(stmt(
+    let id = crate::org::IdRow::find_by_statement(stmt(
         w.backend(),
         "INSERT INTO public_comment (nominee_id, dossier_id, author, contact, content, status, client, created_at) \
          VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",

@@ -530,17 +530,14 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
             ));
         }
     }
-    #[derive(FromQueryResult)]
-    struct Id {
-        id: i64,
-    }
     let mut sql = String::from(AWARD_INSERT);
     sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    let award_id = Id::find_by_statement(stmt(w.backend(), &sql, award_values(a, catalogue, &now_text())?))
-        .one(&w.tx)
-        .await?
-        .ok_or(StoreError::NotFound("khen thưởng vừa ghi"))?
-        .id;
+    let award_id =
+        crate::org::IdRow::find_by_statement(stmt(w.backend(), &sql, award_values(a, catalogue, &now_text())?))
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("khen thưởng vừa ghi"))?
+            .id;
     crate::panel::mark_people(w, p).await?;
     let (ty, id) = a.holder.object();
     w.record(

@@ -75,6 +75,19 @@ async fn voted(app: &TestApp, units: &[(&str, usize)]) -> Vec<i64> {
     ids
 }
 
+/// Posts a form with the page's CSRF token; the status and the page.
+async fn post(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: String,
+    mut form: Vec<(&'static str, String)>,
+    csrf: &str,
+) -> (u16, String) {
+    form.push(("_csrf", csrf.to_string()));
+    let r = c.post(format!("{}{path}", app.url)).form(&form).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
 fn draft_form(d: &store::AwardDecision, person: &str) -> Vec<(&'static str, String)> {
     vec![
         ("version", d.version.to_string()),
@@ -97,43 +110,36 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         let ids = voted(&app, &[("SYT", 2), ("XA-03847", 1)]).await;
         let (office, ocsrf) = app.login("chuyenvien").await;
         let (signer, scsrf) = app.login("chutich").await;
-        let post = |c: &reqwest::Client, path: String, form: Vec<(&'static str, String)>, csrf: &str| {
-            let mut form = form;
-            form.push(("_csrf", csrf.to_string()));
-            let req = c.post(format!("{}{path}", app.url)).form(&form);
-            async move {
-                let r = req.send().await.unwrap();
-                (r.status().as_u16(), r.text().await.unwrap())
-            }
-        };
 
         // The office sees three nominees waiting and drafts the decision.
         let page = office.get(format!("{}/decisions", app.url)).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("3 người, tập thể chờ"), "{b}");
-        let (s, _) = post(&office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await;
+        let (s, _) = post(&app, &office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await;
         assert_eq!(s, 303, "{b}");
         let mut d = store::list(db).await.unwrap().remove(0);
         assert_eq!((d.items, d.is_draft(), d.number.clone()), (3, true, None), "{b}");
-        let (s, page) = post(&office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await;
+        let (s, page) = post(&app, &office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await;
         assert_eq!(s, 422, "{b}: nobody is left to draft");
         assert!(page.contains("không có ai được Hội đồng thông qua"), "{b}");
 
         // Bằng khen has no multiple in the texts: the signer cannot sign until the office enters one.
         assert_eq!(d.person_multiple, None, "{b}");
         let (s, page) =
-            post(&signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf).await;
+            post(&app, &signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf)
+                .await;
         assert_eq!(s, 422, "{b}");
         assert!(page.contains("Chưa nhập hệ số tiền thưởng cho cá nhân"), "{b}");
         let (s, _) =
-            post(&office, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &ocsrf).await;
+            post(&app, &office, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &ocsrf)
+                .await;
         assert_eq!(s, 403, "{b}: the office does not sign");
-        let (s, page) = post(&office, format!("/decisions/{}", d.id), draft_form(&d, "nửa"), &ocsrf).await;
+        let (s, page) = post(&app, &office, format!("/decisions/{}", d.id), draft_form(&d, "nửa"), &ocsrf).await;
         assert_eq!(s, 422, "{b}");
         assert!(page.contains("Hệ số tiền thưởng cho cá nhân"), "{b}");
-        let (s, _) = post(&office, format!("/decisions/{}", d.id), draft_form(&d, "0,5"), &ocsrf).await;
+        let (s, _) = post(&app, &office, format!("/decisions/{}", d.id), draft_form(&d, "0,5"), &ocsrf).await;
         assert_eq!(s, 303, "{b}");
         // A form read before that save is stale.
-        let (s, _) = post(&office, format!("/decisions/{}", d.id), draft_form(&d, "0,6"), &ocsrf).await;
+        let (s, _) = post(&app, &office, format!("/decisions/{}", d.id), draft_form(&d, "0,6"), &ocsrf).await;
         assert_eq!(s, 422, "{b}: stale version");
 
         // The commune's nominee waits for another decision.
@@ -141,6 +147,7 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         let items = store::items(&db.conn, d.id).await.unwrap();
         let commune = items.iter().find(|i| i.dossier_id == ids[1]).unwrap().nominee_id;
         let (s, _) = post(
+            &app,
             &office,
             format!("/decisions/{}/items/{commune}/remove", d.id),
             vec![("version", d.version.to_string())],
@@ -173,7 +180,8 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         };
         let used = store::numbers_used(&db.conn, &issuer, year).await.unwrap();
         let (s, page) =
-            post(&signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf).await;
+            post(&app, &signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf)
+                .await;
         assert_eq!(s, 303, "{b}: {}", &page[..page.len().min(400)]);
         let d = store::get(&db.conn, d.id).await.unwrap();
         let number = format!("{}/QĐ-UBND", used + 1);
@@ -189,7 +197,8 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         assert_eq!(dossier::get(&db.conn, ids[1]).await.unwrap().status, Status::Voted, "{b}: still waiting");
         // Signed once only.
         let (s, _) =
-            post(&signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf).await;
+            post(&app, &signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf)
+                .await;
         assert_eq!(s, 422, "{b}");
 
         // The awards are in the registry with the decision.
@@ -249,25 +258,31 @@ async fn a_decision_is_drafted_signed_numbered_and_its_certificates_verified() {
         assert_eq!(api["total"], 0, "{b}: the commune's dossier is still waiting; Sở Y tế's is not theirs");
 
         // A second decision takes the next number; the commune's dossier is then decided.
-        let (s, _) = post(&office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await;
+        let (s, _) = post(&app, &office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await;
         assert_eq!(s, 303, "{b}");
         let d2 = store::list(db).await.unwrap().into_iter().find(|x| x.is_draft()).unwrap();
-        let (s, _) = post(&office, format!("/decisions/{}", d2.id), draft_form(&d2, "0,5"), &ocsrf).await;
+        let (s, _) = post(&app, &office, format!("/decisions/{}", d2.id), draft_form(&d2, "0,5"), &ocsrf).await;
         assert_eq!(s, 303, "{b}");
         let d2 = store::get(&db.conn, d2.id).await.unwrap();
-        let (s, _) =
-            post(&signer, format!("/decisions/{}/sign", d2.id), vec![("version", d2.version.to_string())], &scsrf)
-                .await;
+        let (s, _) = post(
+            &app,
+            &signer,
+            format!("/decisions/{}/sign", d2.id),
+            vec![("version", d2.version.to_string())],
+            &scsrf,
+        )
+        .await;
         assert_eq!(s, 303, "{b}");
         let d2 = store::get(&db.conn, d2.id).await.unwrap();
         assert_eq!(d2.number, Some(format!("{}/QĐ-UBND", used + 2)), "{b}");
         assert_eq!(dossier::get(&db.conn, ids[1]).await.unwrap().status, Status::Decided, "{b}");
 
         // The office moves the sequence on for numbers the register gave other documents; never back.
-        let (s, _) = post(&office, "/decisions/numbering".into(), vec![("next", (used + 2).to_string())], &ocsrf).await;
+        let (s, _) =
+            post(&app, &office, "/decisions/numbering".into(), vec![("next", (used + 2).to_string())], &ocsrf).await;
         assert_eq!(s, 422, "{b}");
         let (s, _) =
-            post(&office, "/decisions/numbering".into(), vec![("next", (used + 50).to_string())], &ocsrf).await;
+            post(&app, &office, "/decisions/numbering".into(), vec![("next", (used + 50).to_string())], &ocsrf).await;
         assert_eq!(s, 303, "{b}");
         let scope = store::decision_scope(root.id, "QĐ-UBND");
         assert_eq!(store::last_number(&db.conn, &scope, year).await.unwrap(), used + 49, "{b}");
@@ -305,18 +320,17 @@ async fn signing_follows_the_register_rounds_the_money_and_leaves_out_refused_do
 
         let (office, ocsrf) = app.login("chuyenvien").await;
         let (signer, scsrf) = app.login("chutich").await;
-        let post = |c: &reqwest::Client, path: String, form: Vec<(&'static str, String)>, csrf: &str| {
-            let mut form = form;
-            form.push(("_csrf", csrf.to_string()));
-            let req = c.post(format!("{}{path}", app.url)).form(&form);
-            async move {
-                let r = req.send().await.unwrap();
-                (r.status().as_u16(), r.text().await.unwrap())
-            }
-        };
-        assert_eq!(post(&office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await.0, 303, "{b}");
+        assert_eq!(
+            post(&app, &office, "/decisions".into(), vec![("award", "BK_TINH".into())], &ocsrf).await.0,
+            303,
+            "{b}"
+        );
         let d = store::list(db).await.unwrap().remove(0);
-        assert_eq!(post(&office, format!("/decisions/{}", d.id), draft_form(&d, "0,3"), &ocsrf).await.0, 303, "{b}");
+        assert_eq!(
+            post(&app, &office, format!("/decisions/{}", d.id), draft_form(&d, "0,3"), &ocsrf).await.0,
+            303,
+            "{b}"
+        );
         // The office refuses the commune's dossier after it was drafted: signing is refused until
         // its nominee leaves the draft.
         let r = office
@@ -328,15 +342,17 @@ async fn signing_follows_the_register_rounds_the_money_and_leaves_out_refused_do
         assert_eq!(r.status(), 303, "{b}");
         let d = store::get(&db.conn, d.id).await.unwrap();
         let (s, page) =
-            post(&signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf).await;
+            post(&app, &signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf)
+                .await;
         assert_eq!(s, 422, "{b}");
         assert!(page.contains("đã chuyển trạng thái"), "{b}");
         let commune = store::items(&db.conn, d.id).await.unwrap().into_iter().find(|i| i.dossier_id == ids[1]).unwrap();
         let path = format!("/decisions/{}/items/{}/remove", d.id, commune.nominee_id);
-        assert_eq!(post(&office, path, vec![("version", d.version.to_string())], &ocsrf).await.0, 303, "{b}");
+        assert_eq!(post(&app, &office, path, vec![("version", d.version.to_string())], &ocsrf).await.0, 303, "{b}");
         let d = store::get(&db.conn, d.id).await.unwrap();
         let (s, _) =
-            post(&signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf).await;
+            post(&app, &signer, format!("/decisions/{}/sign", d.id), vec![("version", d.version.to_string())], &scsrf)
+                .await;
         assert_eq!(s, 303, "{b}");
         let d = store::get(&db.conn, d.id).await.unwrap();
         assert_eq!(d.number.as_deref(), Some("901/QĐ-UBND"), "{b}");
