@@ -85,13 +85,25 @@ impl Role {
             Role::Admin => {
                 &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageUsers, ViewAudit, ManageRules]
             }
-            Role::Officer => {
-                &[ViewOrg, EditPeople, EditUnits, ManageGroups, Import, Export, ManageRules, ViewDossiers, Appraise]
-            }
+            Role::Officer => &[
+                ViewOrg,
+                EditPeople,
+                EditUnits,
+                ManageGroups,
+                Import,
+                Export,
+                ManageRules,
+                ViewDossiers,
+                Appraise,
+                ManagePlans,
+                ReportProgress,
+            ],
             Role::DeptLeader => &[ViewOrg, Export, ViewDossiers, Appraise],
             Role::CouncilMember => &[ViewOrg, ViewDossiers, Vote],
             Role::Signer => &[ViewOrg, ViewDossiers, Sign],
-            Role::UnitOfficer => &[ViewOrg, EditPeople, Import, Export, ViewDossiers, Propose],
+            Role::UnitOfficer => {
+                &[ViewOrg, EditPeople, Import, Export, ViewDossiers, Propose, ManagePlans, ReportProgress]
+            }
             // The block head's own unit comes from the unit officer grant it goes with; this
             // grant adds reading the member units of the blocks it leads (see `Subject`).
             Role::BlockHead => &[ViewOrg],
@@ -135,6 +147,10 @@ pub enum Permission {
     Vote,
     /// Sign award decisions as the issuing authority (on the issuing unit).
     Sign,
+    /// Import, correct and delete the plans the unit issues (a block's plan: its head unit's).
+    ManagePlans,
+    /// Report the unit's progress on the key tasks it leads or joins.
+    ReportProgress,
 }
 
 impl Permission {

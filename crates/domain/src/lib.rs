@@ -11,5 +11,6 @@ pub mod decision;
 pub mod dossier;
 pub mod error;
 pub mod org;
+pub mod plan;
 pub mod rows;
 pub mod text;

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod org;
 pub mod panel;
+pub mod plans;
 pub mod portal;
 pub mod registry;
 pub mod registry_import;

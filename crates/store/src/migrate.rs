@@ -82,6 +82,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_public_comments.sql"),
         postgres: include_str!("../migrations/postgres/0011_public_comments.sql"),
     },
+    Migration {
+        version: 12,
+        name: "plans",
+        sqlite: include_str!("../migrations/sqlite/0012_plans.sql"),
+        postgres: include_str!("../migrations/postgres/0012_plans.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

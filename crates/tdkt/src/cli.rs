@@ -44,11 +44,27 @@ enum Command {
         #[arg(long, default_value_t = 20_000)]
         people: usize,
     },
-    /// Import units, people, or registry lists (awards, ratings, initiatives, discipline) from .xlsx or .csv.
+    /// Import units, people, or registry lists (awards, ratings, initiatives, discipline) from .xlsx or .csv,
+    /// or a plan with its key tasks from its text (`import plan FILE`).
     Import {
-        /// units, people, awards, ratings, initiatives or discipline
+        /// units, people, awards, ratings, initiatives, discipline or plan
         what: String,
         file: String,
+        /// plan: print what would be imported, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// plan: print JSON
+        #[arg(long)]
+        json: bool,
+        /// plan: the issuing unit's code (default: the province)
+        #[arg(long)]
+        unit: Option<String>,
+        /// plan: the code of the block or cluster the plan is for (its head unit issues it)
+        #[arg(long)]
+        group: Option<String>,
+        /// plan: the plan's year, when the text does not give it
+        #[arg(long)]
+        year: Option<i32>,
     },
     /// Accounts.
     #[command(subcommand)]
@@ -130,7 +146,7 @@ fn load_config(cli: &Cli, addr: Option<String>) -> anyhow::Result<Config> {
     .map_err(anyhow::Error::msg)
 }
 
-async fn open(config: &Config) -> anyhow::Result<Db> {
+pub(crate) async fn open(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url).await?;
     let applied = tdkt_store::migrate::migrate(&db).await?;
     if !applied.is_empty() {
@@ -221,7 +237,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tokio::spawn(tdkt_web::jobs::worker(state.clone()));
             tdkt_web::serve(listener, state, shutdown()).await?;
         }
-        Command::Import { what, file } => return import(&config, what, file).await,
+        Command::Import { what, file, dry_run, json, unit, group, year } => {
+            if what == "plan" {
+                let o = crate::plan_import::PlanOptions {
+                    dry_run: *dry_run,
+                    json: *json,
+                    unit: unit.as_deref(),
+                    group: group.as_deref(),
+                    year: *year,
+                };
+                return crate::plan_import::run(&config, file, &o).await;
+            }
+            if *dry_run || *json || unit.is_some() || group.is_some() || year.is_some() {
+                anyhow::bail!("--dry-run, --json, --unit, --group và --year chỉ dùng với “tdkt import plan”");
+            }
+            return import(&config, what, file).await;
+        }
         Command::Eligible(args) => {
             let db = open(&config).await?;
             return crate::eligible::run(&db, args).await;
@@ -403,7 +434,7 @@ async fn import(config: &Config, what: &str, file: &str) -> anyhow::Result<ExitC
         other => {
             let Some(list) = tdkt_sheets::registry::RegistryList::parse(other) else {
                 anyhow::bail!(
-                    "không biết nhập “{other}”: dùng units, people, awards, ratings, initiatives hoặc discipline"
+                    "không biết nhập “{other}”: dùng units, people, awards, ratings, initiatives, discipline hoặc plan"
                 );
             };
             pb.finish_and_clear();

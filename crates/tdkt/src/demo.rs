@@ -157,6 +157,8 @@ pub async fn load_with_files(
     w.commit().await?;
     progress("hồ sơ đề nghị khen thưởng");
     load_dossiers(db, &ids, files).await?;
+    progress("kế hoạch, nhiệm vụ trọng tâm");
+    load_plans(db, &ids).await?;
     Ok(Summary {
         units: p.units.len(),
         people: inserted,
@@ -467,4 +469,74 @@ pub fn person_input(s: PersonSeed) -> PersonInput {
         leadership: s.leadership,
         recruited_on: Some(s.recruited_on),
     }
+}
+
+/// The Sơn La 2026 plan as the province wrote it (tab-separated appendix, HTML bold).
+const SON_LA_PLAN: &str = include_str!("../../../fixtures/plans/son-la-2026.txt");
+
+/// The province's 2026 plan (the seed plan, as written), with the progress its lead (Sở Nội vụ)
+/// and a cooperating unit reported as of 15/11/2026, so the demo is the same whenever it is
+/// loaded; and the plan of the block of general bodies derived from it.
+async fn load_plans(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    use tdkt_store::plans;
+    let parsed = tdkt_domain::plan::parse(SON_LA_PLAN);
+    let mut w = db.write(&Actor::system("tdkt demo")).await?;
+    let new = plans::NewPlan {
+        parsed: &parsed,
+        unit_id: ids["UBND"],
+        group_id: None,
+        parent_id: None,
+        year: None,
+        source_name: "Kế hoạch triển khai công tác thi đua, khen thưởng năm 2026 (bản dự thảo chưa số)",
+    };
+    let plan_id = plans::create(&mut w, &new).await?;
+    let (group_id, head) = plans::group_head(db, "KHOI-TH-2026").await?.context("khối tổng hợp")?;
+    w.commit().await?;
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).context("ngày")?;
+    let tasks = plans::tasks(db, plan_id).await?;
+    let mut w = db.write(&Actor::system("tdkt demo")).await?;
+    for (i, t) in tasks.iter().enumerate() {
+        let Some(lead) = t.lead_unit_id else { continue };
+        let deadline = t.due().deadline();
+        let (percent, note) = match deadline {
+            // One training course slipped: reported at 80 % after its month.
+            _ if t.content.starts_with("Tổ chức lớp tập huấn") => {
+                (80, "Đã mở lớp cho các sở, ngành; còn lớp cho các xã, phường vùng cao, dời sang tháng 12.")
+            }
+            Some(d) if d < as_of => (100, "Đã hoàn thành; văn bản lưu tại Sở Nội vụ."),
+            Some(_) if t.due_text.starts_with("Xong") => {
+                (60, "Đã kiểm tra 9/15 cơ quan, đơn vị theo kế hoạch kiểm tra.")
+            }
+            Some(d) if d.month() == 11 => (30, "Đang tổng hợp báo cáo của các cơ quan, đơn vị, địa phương."),
+            Some(_) => continue,
+            None => (50, "Thực hiện thường xuyên trong năm."),
+        };
+        let r = plans::NewReport { unit_id: lead, percent, note: note.into(), file: None, on: as_of };
+        plans::add_report(&mut w, t.id, &r).await?;
+        if i == 0 {
+            let r = plans::NewReport {
+                unit_id: ids["VP-UBND"],
+                percent: 100,
+                note: "Đã phối hợp thẩm tra dự thảo Chỉ thị trước khi trình ký.".into(),
+                file: None,
+                on: as_of,
+            };
+            plans::add_report(&mut w, t.id, &r).await?;
+        }
+    }
+    let block_plan = plans::derive(&mut w, plan_id, group_id, head).await?;
+    w.commit().await?;
+    let first = plans::tasks(db, block_plan).await?.into_iter().next().context("nhiệm vụ của khối")?;
+    let mut w = db.write(&Actor::system("tdkt demo")).await?;
+    let r = plans::NewReport {
+        unit_id: head,
+        percent: 100,
+        note: "Khối đã tổng hợp báo cáo của 5 cơ quan thành viên gửi Sở Nội vụ.".into(),
+        file: None,
+        on: as_of,
+    };
+    plans::add_report(&mut w, first.id, &r).await?;
+    w.commit().await?;
+    Ok(())
 }

@@ -9,3 +9,4 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod eligible;
+pub mod plan_import;

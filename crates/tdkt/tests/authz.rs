@@ -26,6 +26,8 @@ enum Body {
     Form(Vec<(&'static str, String)>),
     Json(serde_json::Value),
     Csv(String),
+    /// A multipart form of text fields.
+    Parts(Vec<(&'static str, String)>),
 }
 
 struct Case {
@@ -122,6 +124,25 @@ async fn every_route_with_every_role_on_another_units_objects() {
         .dossier
         .id;
         let round = tdkt_store::dossier::rounds(&app.tdb.db).await.unwrap().remove(0).id;
+        // The province's plan (issued by the province's root unit), its first task (led by Sở
+        // Nội vụ) and Sở Nội vụ's report on it.
+        let today = tdkt_store::db::today();
+        let plan = tdkt_store::plans::list(&app.tdb.db, Some(2026), today)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.group_id.is_none())
+            .expect("the demo's province plan");
+        let task = tdkt_store::plans::tasks(&app.tdb.db, plan.id).await.unwrap().remove(0);
+        assert_eq!(task.lead_unit_id, Some(snv));
+        let report = tdkt_store::plans::reports(&app.tdb.db, task.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.unit_id == snv)
+            .expect("Sở Nội vụ's report")
+            .id;
+        let (plan, task_content, task) = (plan.id, task.content.clone(), task.id);
         let view = "AOLVBG";
         let mut walked = 0;
         for (username, who) in USERS {
@@ -593,6 +614,72 @@ async fn every_route_with_every_role_on_another_units_objects() {
                 ),
                 // The public portal: open to everyone; its comment form takes only the token its
                 // own page set (a session's token is refused).
+                // Plans: everyone reads; the province's plan is changed by the office only, a
+                // block's plan is derived by its head; a unit reports only for itself.
+                case("/plans", "GET", "/plans".into(), Body::None, "AOLVGSXB", 200),
+                case("/plans/import", "GET", "/plans/import".into(), Body::None, "OSXB", 200),
+                case("/plans/import", "POST", "/plans/import".into(), Body::Csv("x".into()), "OSXB", 200),
+                case("/plans/{id}", "GET", format!("/plans/{plan}"), Body::None, "AOLVGSXB", 200),
+                // Refused after the check: the plan has reports.
+                case("/plans/{id}/delete", "POST", format!("/plans/{plan}/delete"), Body::None, "O", 200),
+                // Refused after the check: the block already has its plan.
+                case(
+                    "/plans/{id}/derive",
+                    "POST",
+                    format!("/plans/{plan}/derive"),
+                    Body::Form(vec![("group", block.id.to_string())]),
+                    "B",
+                    200,
+                ),
+                case("/plans/{id}/calendar", "GET", format!("/plans/{plan}/calendar"), Body::None, "AOLVGSXB", 200),
+                case(
+                    "/plans/{id}/tasks/{task}",
+                    "GET",
+                    format!("/plans/{plan}/tasks/{task}"),
+                    Body::None,
+                    "AOLVGSXB",
+                    200,
+                ),
+                case(
+                    "/plans/{id}/tasks/{task}",
+                    "POST",
+                    format!("/plans/{plan}/tasks/{task}"),
+                    Body::Form(vec![
+                        ("content", task_content.clone()),
+                        ("due_text", "01/2026".into()),
+                        ("lead_text", "Sở Nội vụ".into()),
+                        ("cooperating", "Văn phòng Ủy ban nhân dân tỉnh".into()),
+                    ]),
+                    "O",
+                    303,
+                ),
+                case(
+                    "/plans/{id}/tasks/{task}/confirm",
+                    "POST",
+                    format!("/plans/{plan}/tasks/{task}/confirm"),
+                    Body::Form(vec![("kind", "no_time".into())]),
+                    "O",
+                    303,
+                ),
+                // A report for Sở Nội vụ with a bad percentage: refused after the check.
+                case(
+                    "/plans/{id}/tasks/{task}/reports",
+                    "POST",
+                    format!("/plans/{plan}/tasks/{task}/reports"),
+                    Body::Parts(vec![("unit", snv.to_string()), ("percent", "150".into()), ("note", "Thử".into())]),
+                    "O",
+                    200,
+                ),
+                // Sở Nội vụ's report has no file: those who may read it get 404.
+                case(
+                    "/plans/{id}/reports/{report}/file",
+                    "GET",
+                    format!("/plans/{plan}/reports/{report}/file"),
+                    Body::None,
+                    "AOLVGB",
+                    404,
+                ),
+                case("/tasks", "GET", "/tasks".into(), Body::None, "OSXB", 200),
                 case("/cong-khai", "GET", "/cong-khai".into(), Body::None, "AOLVGSXB", 200),
                 case("/cong-khai/{id}", "GET", "/cong-khai/999999".into(), Body::None, "AOLVGSXB", 404),
                 case(
@@ -648,6 +735,13 @@ async fn every_route_with_every_role_on_another_units_objects() {
                         c.post(&url)
                             .header("X-CSRF-Token", &csrf)
                             .multipart(reqwest::multipart::Form::new().part("file", part))
+                    }
+                    (_, Body::Parts(fields)) => {
+                        let mut form = reqwest::multipart::Form::new();
+                        for (k, v) in fields {
+                            form = form.text(*k, v.clone());
+                        }
+                        c.post(&url).header("X-CSRF-Token", &csrf).multipart(form)
                     }
                     (_, Body::None) => c.post(&url).header("X-CSRF-Token", &csrf),
                 };

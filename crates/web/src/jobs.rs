@@ -5,7 +5,9 @@
 //! - for a unit's officers, a dossier still being prepared or supplemented whose round's last day
 //!   is within [`REMIND_DAYS_BEFORE`] days, and once the day has passed;
 //! - for the office, a round whose last day has passed with dossiers still at the units, and a
-//!   dossier whose public posting period is over (the council may take it).
+//!   dossier whose public posting period is over (the council may take it);
+//! - for the lead unit of a plan's key task not reported done, the same two reminders about the
+//!   task's last day.
 
 use chrono::{DateTime, Duration, Utc};
 use tdkt_domain::text;
@@ -106,11 +108,39 @@ async fn deadline_scan(state: &AppState, job: &Job, worker: &str) -> AppResult<(
         let key = format!("posting_over:{}:{}", p.id, p.posted_on);
         store::remind(&mut w, root.id, "posting_over", &msg, &format!("/dossiers/{}", p.id), &key, job.id).await?;
     }
-    let detail =
-        serde_json::json!({"day": today, "due_soon": due, "overdue": late, "posting_over": posting_over.len()});
+    // Key tasks of the plans: the lead's officers, before the last day and once it has passed.
+    let (mut tasks_due, mut tasks_late) = (0, 0);
+    for t in tdkt_store::plans::due_tasks(&w.tx, until).await? {
+        let link = format!("/plans/{}/tasks/{}", t.plan_id, t.id);
+        let deadline = text::format_date(t.due_to);
+        let what = short(&t.content);
+        if t.due_to >= today {
+            let left = (t.due_to - today).num_days();
+            let msg = format!("Nhiệm vụ “{what}” đến hạn ngày {deadline} (còn {left} ngày): hãy báo cáo tiến độ.");
+            let key = format!("task_due:{}:{}", t.id, t.due_to);
+            tasks_due +=
+                usize::from(store::remind(&mut w, t.lead_unit_id, "due_soon", &msg, &link, &key, job.id).await?);
+        } else {
+            let msg = format!("Nhiệm vụ “{what}” đã quá hạn ({deadline}) mà chưa báo cáo hoàn thành.");
+            let key = format!("task_overdue:{}:{}", t.id, t.due_to);
+            tasks_late +=
+                usize::from(store::remind(&mut w, t.lead_unit_id, "overdue", &msg, &link, &key, job.id).await?);
+        }
+    }
+    let detail = serde_json::json!({"day": today, "due_soon": due, "overdue": late, "posting_over": posting_over.len(),
+        "tasks_due_soon": tasks_due, "tasks_overdue": tasks_late});
     store::finish(&mut w, job, worker, detail).await?;
     w.commit().await?;
     Ok(())
+}
+
+/// The first words of a long text, for a reminder.
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(90).collect();
+    if s.chars().count() > 90 {
+        out.push('…');
+    }
+    out
 }
 
 /// The background loop of one server: schedule today's scan and run due jobs, every minute.

@@ -8,8 +8,8 @@ use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pages::{
-    admin, awards, dashboard, decisions, dossiers, duplicates, eligible, exchange, groups, people, portal, rules,
-    session, sessions, units,
+    admin, awards, dashboard, decisions, dossiers, duplicates, eligible, exchange, groups, people, plans, portal,
+    rules, session, sessions, units,
 };
 use crate::{AppState, api, assets, auth};
 
@@ -63,6 +63,17 @@ pub fn router(state: AppState) -> Router {
         .route("/decisions/{id}/sign", post(decisions::sign))
         .route("/decisions/{id}/document.{format}", get(decisions::download))
         .route("/decisions/{id}/certificates.pdf", get(decisions::certificates))
+        .route("/plans", get(plans::list))
+        .route("/plans/import", get(plans::import_form).post(plans::import))
+        .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/delete", post(plans::delete))
+        .route("/plans/{id}/derive", post(plans::derive))
+        .route("/plans/{id}/calendar", get(plans::calendar))
+        .route("/plans/{id}/tasks/{task}", get(plans::show_task).post(plans::update_task))
+        .route("/plans/{id}/tasks/{task}/confirm", post(plans::confirm))
+        .route("/plans/{id}/tasks/{task}/reports", post(plans::add_report))
+        .route("/plans/{id}/reports/{report}/file", get(plans::evidence))
+        .route("/tasks", get(plans::unit_tasks))
         .route("/cong-khai", get(portal::list))
         .route("/cong-khai/{id}", get(portal::show).post(portal::comment))
         .route("/verify", get(decisions::verify_form))

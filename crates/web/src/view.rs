@@ -40,6 +40,8 @@ impl Chrome {
         add("/people", "Cán bộ, người lao động", "Tổ chức", view);
         add("/groups", "Cụm, khối thi đua", "Tổ chức", view);
         add("/council", "Hội đồng TĐKT", "Tổ chức", view);
+        add("/plans", "Kế hoạch, nhiệm vụ trọng tâm", "Thi đua", view);
+        add("/tasks", "Nhiệm vụ của đơn vị", "Thi đua", s.can_anywhere(Permission::ReportProgress));
         add("/dossiers", "Hồ sơ đề nghị khen thưởng", "Khen thưởng", s.can_anywhere(Permission::ViewDossiers));
         let province_reader = s
             .grants

@@ -35,7 +35,7 @@ const NEEDS_INITIATIVE_CERTIFICATE: &[&str] = &["CSTD_CS", "CSTD_TINH", "CSTD_TQ
 
 /// A stored time (RFC 3339, UTC) as Vietnamese offices read it: `dd/mm/yyyy hh:mm` in Vietnam's
 /// time (UTC+7 all year).
-fn at_text(rfc3339: &str) -> String {
+pub(crate) fn at_text(rfc3339: &str) -> String {
     let vietnam = chrono::FixedOffset::east_opt(7 * 3600);
     match (chrono::DateTime::parse_from_rfc3339(rfc3339), vietnam) {
         (Ok(t), Some(tz)) => t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string(),

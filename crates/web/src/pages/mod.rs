@@ -11,6 +11,7 @@ pub mod eligible;
 pub mod exchange;
 pub mod groups;
 pub mod people;
+pub mod plans;
 pub mod portal;
 pub mod rules;
 pub mod session;
