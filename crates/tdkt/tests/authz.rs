@@ -680,6 +680,8 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     404,
                 ),
                 case("/tasks", "GET", "/tasks".into(), Body::None, "OSXB", 200),
+                case("/api/v1/plans", "GET", "/api/v1/plans".into(), Body::None, "AOLVGSXB", 200),
+                case("/api/v1/plans/{id}", "GET", format!("/api/v1/plans/{plan}"), Body::None, "AOLVGSXB", 200),
                 case("/cong-khai", "GET", "/cong-khai".into(), Body::None, "AOLVGSXB", 200),
                 case("/cong-khai/{id}", "GET", "/cong-khai/999999".into(), Body::None, "AOLVGSXB", 404),
                 case(

@@ -47,7 +47,16 @@ async fn the_demo_plan_its_check_and_an_import() {
         assert!(page.contains("thuộc năm 2025, ngoài năm 2026"), "{b}: the slip of the seed appendix (I.9)");
         assert!(page.contains("Nhiệm vụ V.2 không ghi thời gian"), "{b}");
         assert!(page.contains("“Lãnh đạo tỉnh” không có trong danh sách đơn vị"), "{b}");
-        assert!(page.contains("id=\"progress-chart\"") && page.contains("<rect class=\"st-done\""), "{b}");
+        assert!(
+            page.contains("id=\"progress-chart\"") && page.contains("<span class=\"st-done\" style=\"width: "),
+            "{b}"
+        );
+        let api: serde_json::Value =
+            officer.get(format!("{}/api/v1/plans/{}", app.url, plan.id)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(api["tasks"].as_array().unwrap().len(), 22, "{b}");
+        assert_eq!(api["tasks"][8]["label"], "I.9", "{b}");
+        assert_eq!(api["tasks"][8]["due_last_day"], "2025-03-31", "{b}");
+        assert!(api["slips"].as_array().unwrap().iter().any(|s| s["kind"] == "due_outside_year"), "{b}");
         let cal = officer.get(format!("{}/plans/{}/calendar", app.url, plan.id)).send().await.unwrap();
         assert_eq!(cal.status(), 200);
         let cal = cal.text().await.unwrap();

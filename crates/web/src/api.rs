@@ -592,12 +592,166 @@ async fn get_certificate(State(state): State<AppState>, Path(code): Path<String>
     }))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct PlanOut {
+    id: i64,
+    /// The number as issued (`28/KH-UBND`); empty for a plan without a number yet.
+    number: String,
+    title: String,
+    year: i32,
+    unit_id: i64,
+    unit_name: String,
+    /// The block or cluster whose plan it is.
+    group_id: Option<i64>,
+    group_name: Option<String>,
+    /// The plan it carries out.
+    parent_id: Option<i64>,
+    tasks: i64,
+    done: i64,
+    overdue: i64,
+}
+
+impl From<tdkt_store::plans::Plan> for PlanOut {
+    fn from(p: tdkt_store::plans::Plan) -> Self {
+        PlanOut {
+            id: p.id,
+            number: p.number,
+            title: p.title,
+            year: p.year,
+            unit_id: p.unit_id,
+            unit_name: p.unit_name,
+            group_id: p.group_id,
+            group_name: p.group_name,
+            parent_id: p.parent_id,
+            tasks: p.tasks,
+            done: p.done,
+            overdue: p.overdue,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PlanParams {
+    /// Only the plans of this year.
+    year: Option<i32>,
+}
+
+/// The plans (the province's, units' and blocks'), with how far their tasks are.
+#[utoipa::path(get, path = "/api/v1/plans", params(PlanParams), responses((status = 200, body = [PlanOut]), (status = 401)), tag = "plans")]
+async fn list_plans(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Query(q): Query<PlanParams>,
+) -> ApiResult<Vec<PlanOut>> {
+    ctx.require_anywhere(Permission::ViewOrg)?;
+    let plans = tdkt_store::plans::list(&state.db, q.year, tdkt_store::db::today()).await?;
+    Ok(Json(plans.into_iter().map(PlanOut::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PartyOut {
+    /// The name as the plan writes it.
+    name: String,
+    /// unit | all_units | group_members | council | unmatched
+    kind: String,
+    unit_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskOut {
+    id: i64,
+    /// "I.9": the group's place and the task's number.
+    label: String,
+    group: String,
+    number: String,
+    content: String,
+    /// The time as written.
+    due: String,
+    /// month | quarter | half | by | regular | missing | unclear
+    due_kind: String,
+    due_last_day: Option<NaiveDate>,
+    lead: String,
+    lead_unit_id: Option<i64>,
+    cooperating: Vec<PartyOut>,
+    percent: i32,
+    /// not_started | in_progress | done | overdue | ongoing
+    status: String,
+    /// The task of the parent plan it carries out.
+    source_task_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SlipOut {
+    task_id: i64,
+    /// due_outside_year | no_time | unclear_time | unknown_lead | unknown_party | duplicate
+    kind: String,
+    message: String,
+    /// A person has kept the task as written.
+    confirmed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanDetail {
+    plan: PlanOut,
+    tasks: Vec<TaskOut>,
+    slips: Vec<SlipOut>,
+}
+
+/// A plan with every task, its progress and the plan check.
+#[utoipa::path(get, path = "/api/v1/plans/{id}", responses((status = 200, body = PlanDetail), (status = 401), (status = 404)), tag = "plans")]
+async fn get_plan(State(state): State<AppState>, ApiCtx(ctx): ApiCtx, Path(id): Path<i64>) -> ApiResult<PlanDetail> {
+    ctx.require_anywhere(Permission::ViewOrg)?;
+    let today = tdkt_store::db::today();
+    let p = tdkt_store::plans::get(&state.db.conn, id, today).await?;
+    let tasks = tdkt_store::plans::tasks(&state.db, id).await?;
+    let parties = tdkt_store::plans::parties(&state.db, id).await?;
+    let labels = tdkt_store::plans::labels(tasks.iter().map(|t| (t.group_label.as_str(), t.number.as_str())));
+    let slips = tdkt_store::plans::check(&state.db, &p)
+        .await?
+        .into_iter()
+        .map(|s| SlipOut {
+            task_id: s.task_id,
+            kind: s.slip.kind.into(),
+            message: s.slip.message,
+            confirmed: s.confirmed,
+        })
+        .collect();
+    let tasks = tasks
+        .into_iter()
+        .zip(labels)
+        .map(|(t, label)| {
+            let due = t.due();
+            TaskOut {
+                id: t.id,
+                label,
+                cooperating: parties
+                    .iter()
+                    .filter(|x| x.task_id == t.id)
+                    .map(|x| PartyOut { name: x.name.clone(), kind: x.kind.clone(), unit_id: x.unit_id })
+                    .collect(),
+                status: tdkt_domain::plan::Progress::of(t.percent.into(), due, today).code().into(),
+                due_last_day: due.deadline(),
+                lead: t.lead_name.clone().unwrap_or_else(|| t.lead_text.clone()),
+                group: t.group_label,
+                number: t.number,
+                content: t.content,
+                due: t.due_text,
+                due_kind: t.due_kind,
+                lead_unit_id: t.lead_unit_id,
+                percent: t.percent,
+                source_task_id: t.source_task_id,
+            }
+        })
+        .collect();
+    Ok(Json(PlanDetail { plan: p.into(), tasks, slips }))
+}
+
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "tdkt API", description = "Thi đua, khen thưởng: tổ chức, cán bộ, xét điều kiện khen thưởng, hồ sơ đề nghị, tra cứu giấy chứng nhận. Đăng nhập bằng phiên (cookie); gửi X-CSRF-Token với POST."),
-    paths(list_units, get_unit, list_people, get_person, create_person, eligible, list_dossiers, get_dossier, get_certificate),
-    components(schemas(UnitOut, PersonOut, UnitPage, PersonPage, PersonIn, EligibleOut, EligibleUnit, EligiblePerson, RouteCount, DossierOut, DossierPage, NomineeOut, DossierDetail, CertificateOut)),
-    tags((name = "units", description = "Đơn vị"), (name = "people", description = "Cán bộ, người lao động"), (name = "eligibility", description = "Xét điều kiện khen thưởng"), (name = "dossiers", description = "Hồ sơ đề nghị khen thưởng"), (name = "certificates", description = "Tra cứu giấy chứng nhận (công khai)"))
+    info(title = "tdkt API", description = "Thi đua, khen thưởng: tổ chức, cán bộ, xét điều kiện khen thưởng, hồ sơ đề nghị, tra cứu giấy chứng nhận, kế hoạch và nhiệm vụ. Đăng nhập bằng phiên (cookie); gửi X-CSRF-Token với POST."),
+    paths(list_units, get_unit, list_people, get_person, create_person, eligible, list_dossiers, get_dossier, get_certificate, list_plans, get_plan),
+    components(schemas(UnitOut, PersonOut, UnitPage, PersonPage, PersonIn, EligibleOut, EligibleUnit, EligiblePerson, RouteCount, DossierOut, DossierPage, NomineeOut, DossierDetail, CertificateOut, PlanOut, PartyOut, TaskOut, SlipOut, PlanDetail)),
+    tags((name = "units", description = "Đơn vị"), (name = "people", description = "Cán bộ, người lao động"), (name = "eligibility", description = "Xét điều kiện khen thưởng"), (name = "dossiers", description = "Hồ sơ đề nghị khen thưởng"), (name = "certificates", description = "Tra cứu giấy chứng nhận (công khai)"), (name = "plans", description = "Kế hoạch, nhiệm vụ trọng tâm"))
 )]
 pub struct ApiDoc;
 
@@ -616,4 +770,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers", get(list_dossiers))
         .route("/api/v1/dossiers/{id}", get(get_dossier))
         .route("/api/v1/certificates/{code}", get(get_certificate))
+        .route("/api/v1/plans", get(list_plans))
+        .route("/api/v1/plans/{id}", get(get_plan))
 }

@@ -433,7 +433,7 @@ struct Bar {
 }
 
 struct Segment {
-    x: f64,
+    /// Share of the bar, in percent.
     width: f64,
     class: &'static str,
     count: usize,
@@ -445,7 +445,6 @@ const STATES: [Progress; 5] =
 
 fn bar(label: String, statuses: &[Progress]) -> Bar {
     let total = statuses.len();
-    let mut x = 0.0;
     let mut segments = Vec::new();
     for s in STATES {
         let count = statuses.iter().filter(|p| **p == s).count();
@@ -453,8 +452,7 @@ fn bar(label: String, statuses: &[Progress]) -> Bar {
             continue;
         }
         let width = count as f64 * 100.0 / total.max(1) as f64;
-        segments.push(Segment { x, width, class: s.code(), count, label: s.label() });
-        x += width;
+        segments.push(Segment { width, class: s.code(), count, label: s.label() });
     }
     Bar { label, total, segments }
 }
@@ -730,15 +728,15 @@ struct TaskPage {
     errors: Vec<String>,
 }
 
-/// The units the user may report for on this task: units of theirs that take part, and the
-/// task's lead when it is within their reach.
+/// The units the user may report for on this task: the task's lead when it is within their
+/// reach, and their units that take part.
 async fn report_units(state: &AppState, ctx: &Ctx, t: &Task) -> AppResult<Vec<Unit>> {
-    let mut ids = own_units(ctx);
-    if let Some(lead) = t.lead_unit_id {
-        ids.push(lead);
-    }
-    ids.sort_unstable();
-    ids.dedup();
+    // The lead first (its report is the task's progress), then the user's own unit.
+    let mut ids: Vec<i64> = t.lead_unit_id.into_iter().collect();
+    ids.push(ctx.user.unit_id);
+    ids.extend(own_units(ctx));
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(*id));
     let mut out = Vec::new();
     for id in ids {
         let u = org::get_unit(&state.db.conn, id).await?;
