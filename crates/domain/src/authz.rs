@@ -97,13 +97,24 @@ impl Role {
                 Appraise,
                 ManagePlans,
                 ReportProgress,
+                ManageEmulation,
+                UnitEmulation,
             ],
             Role::DeptLeader => &[ViewOrg, Export, ViewDossiers, Appraise],
             Role::CouncilMember => &[ViewOrg, ViewDossiers, Vote],
             Role::Signer => &[ViewOrg, ViewDossiers, Sign],
-            Role::UnitOfficer => {
-                &[ViewOrg, EditPeople, Import, Export, ViewDossiers, Propose, ManagePlans, ReportProgress]
-            }
+            Role::UnitOfficer => &[
+                ViewOrg,
+                EditPeople,
+                Import,
+                Export,
+                ViewDossiers,
+                Propose,
+                ManagePlans,
+                ReportProgress,
+                ManageEmulation,
+                UnitEmulation,
+            ],
             // The block head's own unit comes from the unit officer grant it goes with; this
             // grant adds reading the member units of the blocks it leads (see `Subject`).
             Role::BlockHead => &[ViewOrg],
@@ -151,6 +162,12 @@ pub enum Permission {
     ManagePlans,
     /// Report the unit's progress on the key tasks it leads or joins.
     ReportProgress,
+    /// Launch and review movements for the units below (on the launching unit); on the
+    /// province's root unit: open score sheets, set the final scores, accept registrations.
+    ManageEmulation,
+    /// The unit's own emulation work: register for movements, score itself, sign its block's
+    /// covenant, cast its ballot in its block's vote.
+    UnitEmulation,
 }
 
 impl Permission {

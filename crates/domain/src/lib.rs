@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod council;
 pub mod decision;
 pub mod dossier;
+pub mod emulation;
 pub mod error;
 pub mod org;
 pub mod plan;

@@ -13,6 +13,7 @@ pub mod council;
 pub mod db;
 pub mod dossier;
 pub mod eligible;
+pub mod emulation;
 pub mod error;
 pub mod files;
 pub mod import;
@@ -24,6 +25,7 @@ pub mod plans;
 pub mod portal;
 pub mod registry;
 pub mod registry_import;
+pub mod scoring;
 pub mod users;
 
 pub use audit::{Actor, WriteTx};

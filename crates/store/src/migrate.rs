@@ -88,6 +88,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_plans.sql"),
         postgres: include_str!("../migrations/postgres/0012_plans.sql"),
     },
+    Migration {
+        version: 13,
+        name: "emulation",
+        sqlite: include_str!("../migrations/sqlite/0013_emulation.sql"),
+        postgres: include_str!("../migrations/postgres/0013_emulation.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

@@ -1181,6 +1181,19 @@ pub async fn judge(
             };
             let mut h = records.history(subject, on);
             h.members = vec![member_figures(db, id, year).await?];
+            // The years its block's vote acclaimed it the leading unit.
+            h.led_blocks = crate::scoring::led_blocks(&db.conn, id)
+                .await?
+                .into_iter()
+                .map(|(year, organiser)| tdkt_rules::history::LedBlockRecord {
+                    year,
+                    organiser: if organiser == "trung_uong" {
+                        tdkt_rules::history::Organiser::TrungUong
+                    } else {
+                        tdkt_rules::history::Organiser::Tinh
+                    },
+                })
+                .collect();
             h
         }
     };

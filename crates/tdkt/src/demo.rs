@@ -27,6 +27,8 @@ pub const DEMO_USERS: &[DemoUser] = &[
     ("canbo.so", "Cán bộ TĐKT Sở Y tế", "SYT", &[(Role::UnitOfficer, "SYT")]),
     ("canbo.xa", "Cán bộ TĐKT xã Mường Bú", "XA-03847", &[(Role::UnitOfficer, "XA-03847")]),
     ("truongkhoi", "Trưởng khối (Sở Tư pháp)", "STP", &[(Role::UnitOfficer, "STP"), (Role::BlockHead, "STP")]),
+    ("canbo.stc", "Cán bộ TĐKT Sở Tài chính", "STC", &[(Role::UnitOfficer, "STC")]),
+    ("canbo.ttr", "Cán bộ TĐKT Thanh tra tỉnh", "TTR", &[(Role::UnitOfficer, "TTR")]),
 ];
 
 /// Accounts of the other council members: `hd01`, `hd02`... (one per member, to vote).
@@ -159,6 +161,8 @@ pub async fn load_with_files(
     load_dossiers(db, &ids, files).await?;
     progress("kế hoạch, nhiệm vụ trọng tâm");
     load_plans(db, &ids).await?;
+    progress("phong trào, giao ước, chấm điểm");
+    load_emulation(db, &ids, files).await?;
     Ok(Summary {
         units: p.units.len(),
         people: inserted,
@@ -540,3 +544,145 @@ async fn load_plans(db: &Db, ids: &HashMap<String, i64>) -> anyhow::Result<()> {
     w.commit().await?;
     Ok(())
 }
+
+/// The province's 2026 movement (launched, registration by 31/03/2026) with the registrations of
+/// two units; the covenant of the block of general bodies signed by three of its five members;
+/// the block's score sheet, which four members have scored (Sở Tư pháp, the block head's unit,
+/// has not: the browser test does it), and, with a file store for their evidence (a short sample
+/// PDF, marked as such), sent; and the province's pass ratio for block votes, which no text in
+/// force sets (law.md §4.7).
+async fn load_emulation(
+    db: &Db,
+    ids: &HashMap<String, i64>,
+    files: Option<&tdkt_store::files::Blobs>,
+) -> anyhow::Result<()> {
+    use tdkt_domain::emulation::{MovementKind, MovementStatus, RegStatus};
+    use tdkt_store::{emulation as emu, scoring};
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).context("ngày");
+    let mut w = db.write(&Actor::system("tdkt demo")).await?;
+    let movement = emu::create_movement(
+        &mut w,
+        &emu::NewMovement {
+            unit_id: ids["UBND"],
+            kind: MovementKind::Regular,
+            name: "Phong trào thi đua yêu nước năm 2026".into(),
+            starts_on: day(1, 1)?,
+            ends_on: day(12, 31)?,
+            register_by: Some(day(3, 31)?),
+            criteria: "Thi đua hoàn thành xuất sắc các chỉ tiêu phát triển kinh tế - xã hội năm 2026.\nĐẩy mạnh cải cách hành chính, chuyển đổi số.\nXây dựng tổ chức đảng, chính quyền, đoàn thể trong sạch, vững mạnh.".into(),
+            anniversaries: "Kỷ niệm 136 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2026)\nKỷ niệm 80 năm Ngày Toàn quốc kháng chiến (19/12/1946 - 19/12/2026)".into(),
+            group_id: None,
+            plan_id: None,
+        },
+    )
+    .await?;
+    emu::set_status(&mut w, movement, MovementStatus::Launched).await?;
+    let staff = |code: &str| org::person_ids_of_unit(db, ids[code]);
+    let syt = staff("SYT").await?;
+    let snv = staff("SNV").await?;
+    for (code, people, targets, status) in [
+        (
+            "SYT",
+            &syt,
+            "Hoàn thành 100% chỉ tiêu khám chữa bệnh được giao; 95% trạm y tế xã đạt chuẩn.",
+            RegStatus::Submitted,
+        ),
+        (
+            "SNV",
+            &snv,
+            "Tham mưu hoàn thành Kế hoạch công tác thi đua, khen thưởng năm 2026 đúng tiến độ.",
+            RegStatus::Accepted,
+        ),
+    ] {
+        let mut items: Vec<(Option<i64>, String)> = vec![(None, "TTLDXS".into())];
+        items.extend(
+            people
+                .iter()
+                .take(6)
+                .enumerate()
+                .map(|(i, p)| (Some(*p), if i == 0 { "CSTD_CS" } else { "LDTT" }.to_owned())),
+        );
+        let reg = emu::save_registration(
+            &mut w,
+            movement,
+            ids[code],
+            &emu::RegistrationInput { targets: targets.into(), items },
+        )
+        .await?;
+        emu::set_registration_status(&mut w, reg, RegStatus::Draft, RegStatus::Submitted, "").await?;
+        if status == RegStatus::Accepted {
+            emu::set_registration_status(&mut w, reg, RegStatus::Submitted, RegStatus::Accepted, "").await?;
+        }
+    }
+    let (group, _) = tdkt_store::plans::group_head(db, "KHOI-TH-2026").await?.context("khối tổng hợp")?;
+    let covenant = emu::save_covenant(
+        &mut w,
+        group,
+        "Giao ước thi đua năm 2026 của Khối các cơ quan tổng hợp",
+        "Các cơ quan thành viên thi đua hoàn thành xuất sắc nhiệm vụ chính trị được giao năm 2026.\nThực hiện tốt công tác thi đua, khen thưởng; phát hiện, bồi dưỡng và nhân rộng điển hình tiên tiến.\nĐẩy mạnh cải cách hành chính, chuyển đổi số; thực hành tiết kiệm, chống lãng phí.\nXây dựng tổ chức đảng, đoàn thể trong sạch, vững mạnh; nội bộ đoàn kết.",
+    )
+    .await?;
+    for (code, title) in [("STP", "Giám đốc"), ("SNV", "Giám đốc"), ("STC", "Giám đốc")] {
+        let leader = org::people_by_ids(db, &staff(code).await?).await?.into_iter().find(|p| p.is_leader());
+        let name = leader.map_or_else(|| "Thủ trưởng đơn vị".to_owned(), |p| p.full_name);
+        emu::sign(&mut w, covenant, ids[code], &name, title).await?;
+    }
+    let criteria = tdkt_domain::emulation::parse_criteria(SCORE_SHEET).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sheet = scoring::create_sheet(&mut w, group, "Bảng chấm điểm thi đua năm 2026", &criteria).await?;
+    let crits = scoring::criteria(&w.tx, sheet).await?;
+    // Points of each member that has sent its own scoring (thousandths), one per criterion.
+    let own: [(&str, [i64; 8]); 4] = [
+        ("SNV", [38_000, 9_000, 10_000, 9_000, 10_000, 19_000, 3_000, 0]),
+        ("STC", [37_000, 9_500, 9_000, 8_500, 9_000, 19_500, 2_000, 1_000]),
+        ("VP-UBND", [36_000, 9_000, 9_500, 8_000, 10_000, 18_000, 1_000, 0]),
+        ("TTR", [35_500, 8_500, 9_000, 8_500, 9_500, 19_000, 0, 2_000]),
+    ];
+    for (code, pts) in own {
+        let evidence = match files {
+            Some(files) => {
+                let unit = org::get_unit(&w.tx, ids[code]).await?;
+                let bytes = tdkt_docs::pdf::note_pdf(
+                    &unit.name.to_uppercase(),
+                    "Báo cáo kết quả thực hiện nhiệm vụ năm 2026 (tài liệu mẫu)",
+                    &["Tài liệu mẫu của dữ liệu trình diễn: minh chứng kết quả thực hiện các chỉ tiêu, nhiệm vụ được giao năm 2026.".to_owned()],
+                )?;
+                let sha = files.put(&bytes).await?;
+                Some(("Bao-cao-ket-qua-nam-2026.pdf".to_owned(), "application/pdf".to_owned(), bytes.len() as i64, sha))
+            }
+            None => None,
+        };
+        let points: Vec<scoring::Points> = crits
+            .iter()
+            .zip(pts)
+            .map(|(c, p)| scoring::Points {
+                criterion_id: c.id,
+                points: p,
+                note: "Theo báo cáo tổng kết năm của đơn vị.".into(),
+                file: if c.evidence_required { evidence.clone() } else { None },
+            })
+            .collect();
+        scoring::save(&mut w, sheet, ids[code], scoring::Stage::Own, &points).await?;
+        if evidence.is_some() {
+            scoring::submit(&mut w, sheet, ids[code]).await?;
+        }
+    }
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).context("ngày")?;
+    let note = "Giá trị của tỉnh mẫu (quy định bình xét, suy tôn của tỉnh), không phải quy định của pháp luật";
+    tdkt_store::registry::set_param_override(&mut w, "block_vote.pass_ratio", from, Some(0.5), note).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+/// The demo block's score sheet (the criteria a province's block uses, with points to adjust).
+pub const SCORE_SHEET: &str = "I. Thực hiện nhiệm vụ chính trị được giao
+1.1 | Hoàn thành các chỉ tiêu, nhiệm vụ được giao trong năm | 40 | tiêu chí | minh chứng
+1.2 | Cải cách hành chính, chuyển đổi số | 10
+II. Công tác thi đua, khen thưởng
+2.1 | Ban hành kế hoạch, phát động phong trào, đăng ký và ký giao ước thi đua | 10
+2.2 | Phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến | 10
+2.3 | Thực hiện chế độ thông tin, báo cáo đúng hạn | 10
+III. Xây dựng tổ chức, đoàn thể
+3.1 | Tổ chức đảng, đoàn thể trong sạch, vững mạnh; nội bộ đoàn kết | 20
+IV. Điểm thưởng, điểm trừ
+T.1 | Được khen thưởng đột xuất, có sáng kiến cấp tỉnh | 5 | điểm thưởng
+T.2 | Chậm báo cáo, vi phạm quy định bị nhắc nhở | 5 | điểm trừ";

@@ -143,6 +143,10 @@ async fn every_route_with_every_role_on_another_units_objects() {
             .expect("Sở Nội vụ's report")
             .id;
         let (plan, task_content, task) = (plan.id, task.content.clone(), task.id);
+        // The province's 2026 movement, Sở Nội vụ's registration (accepted) and its block.
+        let movement = tdkt_store::emulation::movements(&app.tdb.db, Some(2026)).await.unwrap().remove(0).id;
+        let snv_reg = tdkt_store::emulation::registration(&app.tdb.db.conn, movement, snv).await.unwrap().unwrap().id;
+        let kb = block.id;
         let view = "AOLVBG";
         let mut walked = 0;
         for (username, who) in USERS {
@@ -680,6 +684,159 @@ async fn every_route_with_every_role_on_another_units_objects() {
                     404,
                 ),
                 case("/tasks", "GET", "/tasks".into(), Body::None, "OSXB", 200),
+                // Movements: everyone reads; the province's are managed by the office; a unit
+                // registers itself; its block head and the department step on its registration
+                // (refused after the check: Sở Nội vụ's is already accepted).
+                case("/movements", "GET", "/movements".into(), Body::None, "AOLVGSXB", 200),
+                case(
+                    "/movements",
+                    "POST",
+                    "/movements".into(),
+                    Body::Form(vec![
+                        ("unit", snv.to_string()),
+                        ("kind", "chuyen_de".into()),
+                        ("name", "Thử".into()),
+                        ("starts_on", "sai".into()),
+                        ("ends_on", "31/12/2026".into()),
+                        ("register_by", "".into()),
+                        ("criteria", "".into()),
+                        ("anniversaries", "".into()),
+                    ]),
+                    "O",
+                    422,
+                ),
+                case("/movements/{id}", "GET", format!("/movements/{movement}"), Body::None, "AOLVGSXB", 200),
+                case(
+                    "/movements/{id}/status",
+                    "POST",
+                    format!("/movements/{movement}/status"),
+                    Body::Form(vec![("to", "launched".into())]),
+                    "O",
+                    422,
+                ),
+                case(
+                    "/movements/{id}/reviews",
+                    "POST",
+                    format!("/movements/{movement}/reviews"),
+                    Body::Parts(vec![("kind", "mid_term".into()), ("held_on", "sai".into()), ("summary", "x".into())]),
+                    "O",
+                    200,
+                ),
+                case(
+                    "/movements/{id}/reviews/{review}/file",
+                    "GET",
+                    format!("/movements/{movement}/reviews/999999/file"),
+                    Body::None,
+                    "AOLVGSXB",
+                    404,
+                ),
+                case(
+                    "/movements/{id}/units/{unit}",
+                    "GET",
+                    format!("/movements/{movement}/units/{snv}"),
+                    Body::None,
+                    "O",
+                    200,
+                ),
+                case(
+                    "/movements/{id}/units/{unit}",
+                    "POST",
+                    format!("/movements/{movement}/units/{snv}"),
+                    Body::Form(vec![("action", "save".into()), ("targets", "x".into())]),
+                    "O",
+                    200,
+                ),
+                case(
+                    "/movements/{id}/units/{unit}/template.xlsx",
+                    "GET",
+                    format!("/movements/{movement}/units/{snv}/template.xlsx"),
+                    Body::None,
+                    "O",
+                    200,
+                ),
+                case(
+                    "/movements/{id}/units/{unit}/upload",
+                    "POST",
+                    format!("/movements/{movement}/units/{snv}/upload"),
+                    Body::Csv("x".into()),
+                    "O",
+                    200,
+                ),
+                case(
+                    "/registrations/{id}/step",
+                    "POST",
+                    format!("/registrations/{snv_reg}/step"),
+                    Body::Form(vec![("action", "accept".into())]),
+                    "OB",
+                    200,
+                ),
+                // Blocks: the block's members, its head and the department; each step refused
+                // after the check where the demo's block is past it.
+                case("/blocks", "GET", "/blocks".into(), Body::None, "AOLVGSXB", 200),
+                case("/blocks/{id}", "GET", format!("/blocks/{kb}"), Body::None, "OB", 200),
+                case(
+                    "/blocks/{id}/covenant",
+                    "POST",
+                    format!("/blocks/{kb}/covenant"),
+                    Body::Form(vec![("title", "x".into()), ("body", "y".into())]),
+                    "B",
+                    200,
+                ),
+                case(
+                    "/blocks/{id}/covenant/sign",
+                    "POST",
+                    format!("/blocks/{kb}/covenant/sign"),
+                    Body::Form(vec![
+                        ("unit", snv.to_string()),
+                        ("signer_name", "A".into()),
+                        ("signer_title", "B".into()),
+                    ]),
+                    "O",
+                    200,
+                ),
+                case(
+                    "/blocks/{id}/sheet",
+                    "POST",
+                    format!("/blocks/{kb}/sheet"),
+                    Body::Form(vec![("title", "x".into()), ("criteria", "1 | x | 5".into())]),
+                    "O",
+                    200,
+                ),
+                case(
+                    "/blocks/{id}/sheet/advance",
+                    "POST",
+                    format!("/blocks/{kb}/sheet/advance"),
+                    Body::Form(vec![("to", "closed".into())]),
+                    "O",
+                    200,
+                ),
+                case("/blocks/{id}/scores/{unit}", "GET", format!("/blocks/{kb}/scores/{snv}"), Body::None, "OB", 200),
+                case(
+                    "/blocks/{id}/scores/{unit}",
+                    "POST",
+                    format!("/blocks/{kb}/scores/{snv}"),
+                    Body::Parts(vec![("action", "save".into())]),
+                    "O",
+                    303,
+                ),
+                case(
+                    "/blocks/{id}/scores/{unit}/evidence/{criterion}",
+                    "GET",
+                    format!("/blocks/{kb}/scores/{snv}/evidence/999999"),
+                    Body::None,
+                    "OB",
+                    404,
+                ),
+                case("/blocks/{id}/vote", "POST", format!("/blocks/{kb}/vote"), Body::Form(vec![]), "B", 200),
+                case(
+                    "/blocks/{id}/vote/ballot",
+                    "POST",
+                    format!("/blocks/{kb}/vote/ballot"),
+                    Body::Form(vec![("unit", snv.to_string())]),
+                    "O",
+                    404,
+                ),
+                case("/blocks/{id}/vote/close", "POST", format!("/blocks/{kb}/vote/close"), Body::None, "B", 404),
                 case("/api/v1/plans", "GET", "/api/v1/plans".into(), Body::None, "AOLVGSXB", 200),
                 case("/api/v1/plans/{id}", "GET", format!("/api/v1/plans/{plan}"), Body::None, "AOLVGSXB", 200),
                 case("/cong-khai", "GET", "/cong-khai".into(), Body::None, "AOLVGSXB", 200),

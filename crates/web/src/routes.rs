@@ -8,8 +8,8 @@ use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pages::{
-    admin, awards, dashboard, decisions, dossiers, duplicates, eligible, exchange, groups, people, plans, portal,
-    rules, session, sessions, units,
+    admin, awards, blocks, dashboard, decisions, dossiers, duplicates, eligible, exchange, groups, movements, people,
+    plans, portal, rules, session, sessions, units,
 };
 use crate::{AppState, api, assets, auth};
 
@@ -74,6 +74,26 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/tasks/{task}/reports", post(plans::add_report))
         .route("/plans/{id}/reports/{report}/file", get(plans::evidence))
         .route("/tasks", get(plans::unit_tasks))
+        .route("/movements", get(movements::list).post(movements::create))
+        .route("/movements/{id}", get(movements::show))
+        .route("/movements/{id}/status", post(movements::set_status))
+        .route("/movements/{id}/reviews", post(movements::add_review))
+        .route("/movements/{id}/reviews/{review}/file", get(movements::review_file))
+        .route("/movements/{id}/units/{unit}", get(movements::unit_registration).post(movements::save_registration))
+        .route("/movements/{id}/units/{unit}/template.xlsx", get(movements::template))
+        .route("/movements/{id}/units/{unit}/upload", post(movements::upload))
+        .route("/registrations/{id}/step", post(movements::step))
+        .route("/blocks", get(blocks::list))
+        .route("/blocks/{id}", get(blocks::show))
+        .route("/blocks/{id}/covenant", post(blocks::save_covenant))
+        .route("/blocks/{id}/covenant/sign", post(blocks::sign_covenant))
+        .route("/blocks/{id}/sheet", post(blocks::create_sheet))
+        .route("/blocks/{id}/sheet/advance", post(blocks::advance))
+        .route("/blocks/{id}/scores/{unit}", get(blocks::unit_scores).post(blocks::save_scores))
+        .route("/blocks/{id}/scores/{unit}/evidence/{criterion}", get(blocks::evidence))
+        .route("/blocks/{id}/vote", post(blocks::open_vote))
+        .route("/blocks/{id}/vote/ballot", post(blocks::cast))
+        .route("/blocks/{id}/vote/close", post(blocks::close_vote))
         .route("/cong-khai", get(portal::list))
         .route("/cong-khai/{id}", get(portal::show).post(portal::comment))
         .route("/verify", get(decisions::verify_form))

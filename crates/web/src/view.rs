@@ -42,6 +42,9 @@ impl Chrome {
         add("/council", "Hội đồng TĐKT", "Tổ chức", view);
         add("/plans", "Kế hoạch, nhiệm vụ trọng tâm", "Thi đua", view);
         add("/tasks", "Nhiệm vụ của đơn vị", "Thi đua", s.can_anywhere(Permission::ReportProgress));
+        add("/movements", "Phong trào, đăng ký thi đua", "Thi đua", view);
+        let emulates = s.can_anywhere(Permission::UnitEmulation) || s.can_anywhere(Permission::ManageEmulation);
+        add("/blocks", "Khối thi đua: giao ước, chấm điểm", "Thi đua", emulates);
         add("/dossiers", "Hồ sơ đề nghị khen thưởng", "Khen thưởng", s.can_anywhere(Permission::ViewDossiers));
         let province_reader = s
             .grants

@@ -23,6 +23,8 @@ struct Dashboard {
     tasks: Vec<(&'static str, &'static str, &'static str)>,
     /// Reminders the background jobs left for the units this user works for.
     reminders: Vec<tdkt_store::jobs::Reminder>,
+    /// Launched movements the user's units take part in: id, name, registration deadline.
+    movements: Vec<(i64, String, String)>,
 }
 
 impl Dashboard {
@@ -86,5 +88,15 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> AppResult<Htm
     units.dedup();
     let reminders = tdkt_store::jobs::reminders(&state.db, &units, 10).await?;
     let chrome = Chrome::new(&state, &ctx, "/", "Bảng điều khiển");
-    render(&Dashboard { chrome, figures, scope_label, groups, year: state.config.current_year, tasks, reminders })
+    let movements = crate::pages::movements::launched_for(&state, &ctx).await?;
+    render(&Dashboard {
+        chrome,
+        figures,
+        scope_label,
+        groups,
+        year: state.config.current_year,
+        tasks,
+        reminders,
+        movements,
+    })
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod awards;
+pub mod blocks;
 pub mod dashboard;
 pub mod decisions;
 pub mod dossiers;
@@ -10,6 +11,7 @@ pub mod duplicates;
 pub mod eligible;
 pub mod exchange;
 pub mod groups;
+pub mod movements;
 pub mod people;
 pub mod plans;
 pub mod portal;
