@@ -334,18 +334,7 @@ pub async fn create(w: &mut WriteTx, p: &NewPlan<'_>) -> StoreResult<i64> {
         .await?;
     }
     let registry = registry_parties(&w.tx, NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default()).await?;
-    let mut unmatched = 0;
-    for (i, t) in parsed.tasks.iter().enumerate() {
-        let task = TaskFields {
-            group_label: t.group.clone(),
-            number: t.number.clone(),
-            content: t.content.clone(),
-            due_text: t.due.clone(),
-            lead_text: t.lead.clone().unwrap_or_default(),
-            cooperating: t.cooperating.clone(),
-        };
-        unmatched += insert_task(w, id, p.unit_id, year, i as i32, &task, None, &registry).await?.1;
-    }
+    let unmatched = insert_tasks(w, id, p.unit_id, year, &parsed.tasks, &registry).await?;
     w.record(
         "plan.import",
         "plan",
@@ -368,6 +357,85 @@ pub struct TaskFields {
     /// Empty: the plan's issuer leads.
     pub lead_text: String,
     pub cooperating: Vec<String>,
+}
+
+/// Inserts a whole plan's tasks and their parties, many rows per statement; returns how many
+/// names matched nothing.
+async fn insert_tasks(
+    w: &WriteTx,
+    plan_id: i64,
+    plan_unit: i64,
+    year: i32,
+    tasks: &[tdkt_domain::plan::ParsedTask],
+    registry: &Parties,
+) -> StoreResult<usize> {
+    #[derive(FromQueryResult)]
+    struct IdPos {
+        id: i64,
+        position: i32,
+    }
+    const COLUMNS: usize = 11;
+    let mut ids = vec![0i64; tasks.len()];
+    for (c, chunk) in tasks.chunks(200).enumerate() {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * COLUMNS);
+        for (k, t) in chunk.iter().enumerate() {
+            let due = Due::parse(&t.due, Some(year));
+            let (from, to) = match due.window() {
+                Some((from, to)) => (from, Some(to)),
+                None => (None, None),
+            };
+            let lead_text = text::clean(t.lead.as_deref().unwrap_or_default());
+            let lead_unit = if lead_text.is_empty() { Some(plan_unit) } else { registry.resolve(&lead_text).unit_id() };
+            values.extend([
+                plan_id.into(),
+                ((c * 200 + k) as i32).into(),
+                text::clean(&t.group).into(),
+                text::clean(&t.number).into(),
+                text::clean(&t.content).into(),
+                text::clean(&t.due).into(),
+                due.kind().into(),
+                from.into(),
+                to.into(),
+                lead_text.into(),
+                lead_unit.into(),
+            ]);
+        }
+        let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let inserted = IdPos::find_by_statement(stmt(
+            w.backend(),
+            &format!(
+                "INSERT INTO plan_task (plan_id, position, group_label, number, content, due_text, due_kind, due_from, \
+                 due_to, lead_text, lead_unit_id) VALUES {rows} RETURNING id, position"
+            ),
+            values,
+        ))
+        .all(&w.tx)
+        .await?;
+        for r in inserted {
+            if let Some(slot) = ids.get_mut(r.position as usize) {
+                *slot = r.id;
+            }
+        }
+    }
+    let mut unmatched = 0;
+    let mut parties: Vec<Value> = Vec::new();
+    for (t, id) in tasks.iter().zip(&ids) {
+        for (k, (name, party)) in registry.resolve_all(&t.cooperating).into_iter().enumerate() {
+            if party == Party::Unmatched {
+                unmatched += 1;
+            }
+            parties.extend([(*id).into(), (k as i32).into(), name.into(), party.kind().into(), party.unit_id().into()]);
+        }
+    }
+    for chunk in parties.chunks(5 * 300) {
+        let rows = vec!["(?, ?, ?, ?, ?)"; chunk.len() / 5].join(", ");
+        w.exec(
+            &format!("INSERT INTO plan_task_party (task_id, position, name, kind, unit_id) VALUES {rows}"),
+            chunk.to_vec(),
+        )
+        .await?;
+    }
+    Ok(unmatched)
 }
 
 /// Inserts one task and its parties; returns its id and how many names matched nothing.

@@ -291,33 +291,55 @@ pub async fn save(w: &mut WriteTx, sheet_id: i64, unit_id: i64, stage: Stage, po
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
+    // One statement for the stage's points of every criterion (a row is made the first time).
+    let (points_col, note_col) = match stage {
+        Stage::Own => ("self_points", "self_note"),
+        Stage::Review => ("review_points", "review_reason"),
+        Stage::Final => ("final_points", "final_reason"),
+    };
+    // A criterion given twice keeps its last points (one row may change once per statement).
+    let mut unique: Vec<&Points> = Vec::with_capacity(points.len());
     for p in points {
-        let note = text::clean(&p.note);
-        let exists = before.iter().any(|s| s.criterion_id == p.criterion_id);
-        if !exists {
-            w.exec(
-                "INSERT INTO score (sheet_id, unit_id, criterion_id) VALUES (?, ?, ?)",
-                vec![sheet_id.into(), unit_id.into(), p.criterion_id.into()],
-            )
-            .await?;
+        match unique.iter().position(|q| q.criterion_id == p.criterion_id) {
+            Some(i) => unique[i] = p,
+            None => unique.push(p),
         }
-        let key = vec![sheet_id.into(), unit_id.into(), p.criterion_id.into()];
-        let (sql, mut values): (&str, Vec<Value>) = match stage {
-            Stage::Own => ("UPDATE score SET self_points = ?, self_note = ?", vec![p.points.into(), note.into()]),
-            Stage::Review => {
-                ("UPDATE score SET review_points = ?, review_reason = ?", vec![p.points.into(), note.into()])
-            }
-            Stage::Final => ("UPDATE score SET final_points = ?, final_reason = ?", vec![p.points.into(), note.into()]),
-        };
-        values.extend(key.clone());
-        w.exec(&format!("{sql} WHERE sheet_id = ? AND unit_id = ? AND criterion_id = ?"), values).await?;
+    }
+    for chunk in unique.chunks(100) {
+        let rows = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 5);
+        for p in chunk {
+            values.extend([
+                sheet_id.into(),
+                unit_id.into(),
+                p.criterion_id.into(),
+                p.points.into(),
+                text::clean(&p.note).into(),
+            ]);
+        }
+        w.exec(
+            &format!(
+                "INSERT INTO score (sheet_id, unit_id, criterion_id, {points_col}, {note_col}) VALUES {rows} \
+                 ON CONFLICT (sheet_id, unit_id, criterion_id) DO UPDATE SET {points_col} = excluded.{points_col}, \
+                 {note_col} = excluded.{note_col}"
+            ),
+            values,
+        )
+        .await?;
+    }
+    for p in points {
         if let Some((name, media, size, sha)) = &p.file {
-            let mut v: Vec<Value> =
-                vec![text::clean(name).into(), media.clone().into(), (*size).into(), sha.clone().into()];
-            v.extend(key);
             w.exec(
                 "UPDATE score SET file_name = ?, media_type = ?, size = ?, sha256 = ? WHERE sheet_id = ? AND unit_id = ? AND criterion_id = ?",
-                v,
+                vec![
+                    text::clean(name).into(),
+                    media.clone().into(),
+                    (*size).into(),
+                    sha.clone().into(),
+                    sheet_id.into(),
+                    unit_id.into(),
+                    p.criterion_id.into(),
+                ],
             )
             .await?;
         }

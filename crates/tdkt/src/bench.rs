@@ -1,7 +1,8 @@
 //! Benchmarks on generated data, on SQLite or PostgreSQL: `tdkt bench search` (person search on
 //! N people) and `tdkt bench registry` (N people with 20 years of records written as CSV,
 //! imported, then bulk eligibility timed beside the same rule as one SQL query) and
-//! `tdkt bench dossiers` (the office's queue and a council's vote over HTTP).
+//! `tdkt bench dossiers` (the office's queue and a council's vote over HTTP) and `tdkt bench cycle`
+//! (block scoring and ranking, and a long plan's import).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -47,6 +48,27 @@ pub enum BenchCmd {
         /// Timed requests of the queue page.
         #[arg(long, default_value_t = 300)]
         queue_requests: usize,
+    },
+    /// The yearly cycle's bulk work: every unit of many blocks scoring itself, the ranking of
+    /// every block, and importing a long plan.
+    Cycle {
+        /// Database to fill: a new SQLite file by default; a postgres:// URL must name an empty database.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 40)]
+        blocks: usize,
+        /// Units per block.
+        #[arg(long, default_value_t = 30)]
+        units: usize,
+        /// Criteria per score sheet.
+        #[arg(long, default_value_t = 50)]
+        criteria: usize,
+        /// Tasks of the generated plan.
+        #[arg(long, default_value_t = 1000)]
+        tasks: usize,
+        /// Timed repetitions of the ranking and of the plan import.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
     /// Generate N people with 20 years (2006–2025) of ratings, titles and initiatives as CSV,
     /// import them, build the eligibility panel, then time bulk eligibility and the SQL query.
@@ -103,6 +125,9 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         }
         BenchCmd::Dossiers { database_url, dossiers, members, nominees, queue_requests } => {
             crate::bench_dossiers::run(database_url.as_deref(), *dossiers, *members, *nominees, *queue_requests).await
+        }
+        BenchCmd::Cycle { database_url, blocks, units, criteria, tasks, runs } => {
+            crate::bench_cycle::run(database_url.as_deref(), *blocks, *units, *criteria, *tasks, *runs).await
         }
         BenchCmd::Registry { people, database_url, csv, award, year, runs, reuse } => {
             crate::bench_registry::run(*people, database_url.as_deref(), csv.as_deref(), award, *year, *runs, *reuse)

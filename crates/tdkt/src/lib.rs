@@ -2,6 +2,7 @@
 //! `main.rs` only parses arguments and calls [`cli::run`].
 
 pub mod bench;
+pub mod bench_cycle;
 pub mod bench_dossiers;
 pub mod bench_registry;
 pub mod check;

@@ -196,6 +196,8 @@ struct BlockPage {
     default_criteria: String,
     vote: Option<store::Vote>,
     items: Vec<ItemView>,
+    /// A passed proposal has no dossier yet (no round was open when the vote closed).
+    missing_dossiers: bool,
     voted: u64,
     /// Member units of the user that may still vote.
     to_vote: Vec<(i64, String)>,
@@ -310,6 +312,7 @@ async fn block_page(state: &AppState, ctx: &Ctx, group_id: i64, errors: Vec<Stri
         ranking,
         default_criteria: DEFAULT_CRITERIA.into(),
         vote,
+        missing_dossiers: items.iter().any(|i| i.passed && i.dossier_id.is_none()),
         items,
         voted,
         to_vote,
