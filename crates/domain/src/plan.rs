@@ -87,18 +87,31 @@ impl Parties {
         Parties { names: units.into_iter().map(|(id, name)| (normal(name), id)).collect() }
     }
 
-    /// Matches one name as a plan writes it.
+    /// Matches one name as a plan writes it. A name that several units bear ("Phòng Nội vụ" of
+    /// many communes) matches none of them: a person says which.
     pub fn resolve(&self, name: &str) -> Party {
         let n = normal(name);
-        if let Some((_, id)) = self.names.iter().find(|(u, _)| *u == n) {
-            return Party::Unit { id: *id };
+        let one = |found: Vec<i64>| match found.as_slice() {
+            [id] => Some(Party::Unit { id: *id }),
+            [] => None,
+            _ => Some(Party::Unmatched),
+        };
+        if let Some(p) = one(self.names.iter().filter(|(u, _)| *u == n).map(|(_, id)| *id).collect()) {
+            return p;
         }
         // "Sở Nội vụ tỉnh", "Văn phòng UBND tỉnh Sơn La": the same unit with the province named.
         let trimmed = n.trim_end_matches(" tinh").trim_end_matches(" son la").trim_end_matches(" tinh");
-        if let Some((_, id)) = self.names.iter().find(|(u, _)| {
-            u.trim_end_matches(" tinh") == trimmed || u.trim_end_matches(" tinh") == n.trim_end_matches(" tinh son la")
-        }) {
-            return Party::Unit { id: *id };
+        let found = self
+            .names
+            .iter()
+            .filter(|(u, _)| {
+                u.trim_end_matches(" tinh") == trimmed
+                    || u.trim_end_matches(" tinh") == n.trim_end_matches(" tinh son la")
+            })
+            .map(|(_, id)| *id)
+            .collect();
+        if let Some(p) = one(found) {
+            return p;
         }
         if n.starts_with("thanh vien hoi dong") || n.starts_with("hoi dong thi dua khen thuong") {
             return Party::Council;
@@ -165,6 +178,7 @@ pub struct Slip {
 /// task twice.
 pub fn check(year: i32, tasks: &[TaskFacts<'_>]) -> Vec<Slip> {
     let mut slips = Vec::new();
+    let keys: Vec<String> = tasks.iter().map(|t| text::fold(t.content)).collect();
     for (i, t) in tasks.iter().enumerate() {
         let mut slip = |kind: &'static str, message: String| slips.push(Slip { task: t.label.clone(), kind, message });
         match t.due {
@@ -197,11 +211,11 @@ pub fn check(year: i32, tasks: &[TaskFacts<'_>]) -> Vec<Slip> {
                 format!("Nhiệm vụ {}: đơn vị phối hợp “{name}” không có trong danh sách đơn vị", t.label),
             );
         }
-        let key = text::fold(t.content);
+        let key = &keys[i];
         if !key.is_empty()
-            && let Some(first) = tasks[..i].iter().find(|o| text::fold(o.content) == key)
+            && let Some(first) = keys[..i].iter().position(|o| o == key)
         {
-            slip("duplicate", format!("Nhiệm vụ {} trùng nội dung với nhiệm vụ {}", t.label, first.label));
+            slip("duplicate", format!("Nhiệm vụ {} trùng nội dung với nhiệm vụ {}", t.label, tasks[first].label));
         }
     }
     slips
@@ -280,6 +294,8 @@ mod tests {
         );
         assert_eq!(p.resolve("Các cơ quan, đơn vị, địa phương"), Party::AllUnits);
         assert_eq!(p.resolve("Lãnh đạo tỉnh"), Party::Unmatched);
+        let twins = Parties::new([(7, "Phòng Nội vụ"), (8, "Phòng Nội vụ")]);
+        assert_eq!(twins.resolve("Phòng Nội vụ"), Party::Unmatched, "a name two units bear matches neither");
         let all = p.resolve_all(&["Sở Tư pháp, Sở Tài chính".to_owned()]);
         assert_eq!(all.iter().map(|(_, p)| p.unit_id()).collect::<Vec<_>>(), vec![Some(3), Some(4)]);
     }

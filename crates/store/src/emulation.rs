@@ -73,13 +73,13 @@ pub async fn movement(db: &impl ConnectionTrait, id: i64) -> StoreResult<Movemen
     .ok_or(StoreError::NotFound("phong trào thi đua"))
 }
 
-/// The launched movements a unit takes part in: launched by the unit or a unit above it, to
-/// every unit below or to a block the unit belongs to.
+/// The movements a unit takes part in (launched, or closed since): launched by the unit or a unit
+/// above it, to every unit below or to a block the unit belongs to.
 pub async fn for_unit(db: &Db, unit_id: i64, unit_path: &str) -> StoreResult<Vec<Movement>> {
     Ok(Movement::find_by_statement(stmt(
         db.backend(),
         &format!(
-            "{MOVEMENT_SELECT} WHERE m.status = 'launched' AND ? LIKE u.path || '%' AND (m.group_id IS NULL OR EXISTS \
+            "{MOVEMENT_SELECT} WHERE m.status IN ('launched', 'closed') AND ? LIKE u.path || '%' AND (m.group_id IS NULL OR EXISTS \
              (SELECT 1 FROM emulation_group_member x WHERE x.group_id = m.group_id AND x.unit_id = ?)) \
              ORDER BY m.year DESC, m.starts_on, m.id"
         ),

@@ -64,12 +64,9 @@ impl Plan {
     }
 }
 
-fn plan_select(today_param: bool) -> String {
-    let overdue = if today_param {
-        "COALESCE(SUM(CASE WHEN t.percent < 100 AND t.due_to < ? THEN 1 ELSE 0 END), 0)"
-    } else {
-        "0"
-    };
+/// The plans' select; its one parameter is today (for the overdue count).
+fn plan_select() -> String {
+    let overdue = "COALESCE(SUM(CASE WHEN t.percent < 100 AND t.due_to < ? THEN 1 ELSE 0 END), 0)";
     format!(
         "SELECT p.id, p.unit_id, u.name AS unit_name, u.path AS unit_path, p.group_id, g.name AS group_name, \
          p.parent_id, p.number, p.title, p.year, p.issuer, p.based_on, p.source_name, p.warnings, p.created_at, \
@@ -86,7 +83,7 @@ const PLAN_GROUP_BY: &str = " GROUP BY p.id, p.unit_id, u.name, u.path, p.group_
 /// Every plan, of one year or all, the newest year first.
 pub async fn list(db: &Db, year: Option<i32>, today: NaiveDate) -> StoreResult<Vec<Plan>> {
     let mut values: Vec<Value> = vec![today.into()];
-    let mut sql = plan_select(true);
+    let mut sql = plan_select();
     if let Some(y) = year {
         sql.push_str(" WHERE p.year = ?");
         values.push(y.into());
@@ -97,7 +94,7 @@ pub async fn list(db: &Db, year: Option<i32>, today: NaiveDate) -> StoreResult<V
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64, today: NaiveDate) -> StoreResult<Plan> {
-    let sql = format!("{} WHERE p.id = ?{PLAN_GROUP_BY}", plan_select(true));
+    let sql = format!("{} WHERE p.id = ?{PLAN_GROUP_BY}", plan_select());
     Plan::find_by_statement(stmt(db.get_database_backend(), &sql, vec![today.into(), id.into()]))
         .one(db)
         .await?
@@ -106,7 +103,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64, today: NaiveDate) -> StoreR
 
 /// The plans that carry out this one (blocks' plans derived from the province's).
 pub async fn children(db: &Db, id: i64, today: NaiveDate) -> StoreResult<Vec<Plan>> {
-    let sql = format!("{} WHERE p.parent_id = ?{PLAN_GROUP_BY} ORDER BY p.id", plan_select(true));
+    let sql = format!("{} WHERE p.parent_id = ?{PLAN_GROUP_BY} ORDER BY p.id", plan_select());
     Ok(Plan::find_by_statement(stmt(db.backend(), &sql, vec![today.into(), id.into()])).all(&db.conn).await?)
 }
 
@@ -291,7 +288,22 @@ pub async fn create(w: &mut WriteTx, p: &NewPlan<'_>) -> StoreResult<i64> {
     let number = parsed.number.clone().unwrap_or_default();
     let based_on = parsed.based_on.clone().unwrap_or_default();
     let parent_id = match p.parent_id {
-        Some(id) => Some(id),
+        Some(id) => {
+            // A plan carries out a unit's or the province's plan (not a block's) of its year.
+            let ok = crate::org::count(
+                &w.tx,
+                "SELECT COUNT(*) AS n FROM plan WHERE id = ? AND group_id IS NULL AND year = ?",
+                vec![id.into(), year.into()],
+            )
+            .await?;
+            if ok == 0 {
+                return Err(StoreError::invalid(
+                    "parent",
+                    format!("kế hoạch được thực hiện phải là kế hoạch năm {year} của một đơn vị"),
+                ));
+            }
+            Some(id)
+        }
         None if !based_on.is_empty() => IdRow::find_by_statement(stmt(
             w.backend(),
             "SELECT id FROM plan WHERE number = ? ORDER BY id LIMIT 1",
@@ -857,17 +869,23 @@ pub async fn unit_tasks(db: &Db, unit_ids: &[i64], year: i32) -> StoreResult<Vec
         "SELECT t.id, t.plan_id, p.title AS plan_title, p.number AS plan_number, p.year AS plan_year, t.group_label, \
          t.number, t.content, t.due_text, t.due_to, t.percent, lu.name AS lead_name, \
          CASE WHEN t.lead_unit_id IN ({marks}) THEN TRUE ELSE FALSE END AS leads \
-         FROM plan_task t JOIN plan p ON p.id = t.plan_id LEFT JOIN unit lu ON lu.id = t.lead_unit_id \
+         FROM plan_task t JOIN plan p ON p.id = t.plan_id JOIN unit pu ON pu.id = p.unit_id \
+         LEFT JOIN unit lu ON lu.id = t.lead_unit_id \
          WHERE p.year = ? AND (t.lead_unit_id IN ({marks}) OR EXISTS (SELECT 1 FROM plan_task_party x WHERE x.task_id = t.id AND (\
-           x.unit_id IN ({marks}) OR x.kind = 'all_units' OR (x.kind = 'group_members' AND EXISTS (\
-             SELECT 1 FROM emulation_group_member m JOIN emulation_group g ON g.id = m.group_id \
-             WHERE m.unit_id IN ({marks}) AND g.year = p.year AND (p.group_id IS NULL OR g.id = p.group_id)))))) \
+           x.unit_id IN ({marks}) \
+           OR (x.kind = 'all_units' AND EXISTS (SELECT 1 FROM unit me WHERE me.id IN ({marks}) AND me.path LIKE pu.path || '%')) \
+           OR (x.kind = 'group_members' AND EXISTS (\
+             SELECT 1 FROM emulation_group_member m JOIN emulation_group g ON g.id = m.group_id JOIN unit mu ON mu.id = m.unit_id \
+             WHERE m.unit_id IN ({marks}) AND g.year = p.year AND (p.group_id IS NULL OR g.id = p.group_id) \
+             AND mu.path LIKE pu.path || '%'))))) \
          ORDER BY t.due_to IS NULL, t.due_to, p.id, t.position"
     );
+    // "Every unit" and "the members of the clusters and blocks" reach the units below the plan's
+    // issuer only: a commune's plan does not give tasks to the rest of the province.
     let mut values: Vec<Value> = Vec::new();
     values.extend(unit_ids.iter().map(|&u| Value::from(u)));
     values.push(year.into());
-    for _ in 0..3 {
+    for _ in 0..4 {
         values.extend(unit_ids.iter().map(|&u| Value::from(u)));
     }
     Ok(UnitTask::find_by_statement(stmt(db.backend(), &sql, values)).all(&db.conn).await?)
@@ -912,7 +930,11 @@ pub struct LedGroup {
     pub id: i64,
     pub name: String,
     pub year: i32,
+    /// The block's head unit.
     pub unit_id: i64,
+    /// The unit (of those asked about) that heads or deputises the block, and its path.
+    pub via_unit_id: i64,
+    pub via_path: String,
 }
 
 pub async fn led_groups(db: &Db, unit_ids: &[i64]) -> StoreResult<Vec<LedGroup>> {
@@ -923,8 +945,8 @@ pub async fn led_groups(db: &Db, unit_ids: &[i64]) -> StoreResult<Vec<LedGroup>>
     Ok(LedGroup::find_by_statement(stmt(
         db.backend(),
         &format!(
-            "SELECT DISTINCT g.id, g.name, g.year, h.unit_id FROM emulation_group g \
-             JOIN emulation_group_member m ON m.group_id = g.id \
+            "SELECT g.id, g.name, g.year, h.unit_id, m.unit_id AS via_unit_id, mu.path AS via_path FROM emulation_group g \
+             JOIN emulation_group_member m ON m.group_id = g.id JOIN unit mu ON mu.id = m.unit_id \
              JOIN emulation_group_member h ON h.group_id = g.id AND h.role = 'truong' \
              WHERE m.role IN ('truong', 'pho') AND m.unit_id IN ({marks}) ORDER BY g.year DESC, g.name"
         ),

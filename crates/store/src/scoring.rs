@@ -3,8 +3,10 @@
 //! and the vote at the block's review conference that acclaims the leading units (suy tôn).
 //!
 //! The vote is secret as the council's is: `block_voted` says which member units have voted,
-//! `block_ballot` holds the choices under random keys, written in one transaction; no query joins
-//! them and no count is read before `close_vote`.
+//! `block_ballot` holds the choices under random keys (a table without row ids on SQLite, so its
+//! rows keep no order of writing), written in one transaction; no query joins them, no count is
+//! read before `close_vote`, and the close writes the ballots again in a random order under new
+//! keys (see `council::reshuffle` for what that removes on PostgreSQL).
 
 use rand::RngCore;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
@@ -726,6 +728,7 @@ pub async fn close_vote(w: &mut WriteTx, vote_id: i64, flag_code: &str) -> Store
             .await?;
         }
     }
+    reshuffle(w, vote_id).await?;
     w.exec(
         "UPDATE block_vote SET status = 'closed', closed_at = ? WHERE id = ?",
         vec![now_text().into(), vote_id.into()],
@@ -743,13 +746,59 @@ pub async fn close_vote(w: &mut WriteTx, vote_id: i64, flag_code: &str) -> Store
     Ok(items)
 }
 
-/// Links a passed proposal to the dossier made for it.
-pub async fn set_item_dossier(w: &mut WriteTx, item_id: i64, dossier_id: i64) -> StoreResult<()> {
+/// Writes the vote's ballots again in a random order under new keys, in the closing transaction.
+async fn reshuffle(w: &mut WriteTx, vote_id: i64) -> StoreResult<()> {
+    #[derive(FromQueryResult)]
+    struct Ballot {
+        item_id: i64,
+        agree: bool,
+    }
+    let mut ballots = Ballot::find_by_statement(stmt(
+        w.backend(),
+        "SELECT b.item_id, b.agree FROM block_ballot b JOIN block_vote_item i ON i.id = b.item_id WHERE i.vote_id = ?",
+        vec![vote_id.into()],
+    ))
+    .all(&w.tx)
+    .await?;
+    {
+        use rand::seq::SliceRandom;
+        ballots.shuffle(&mut rand::rng());
+    }
+    let keys: Vec<String> = ballots
+        .iter()
+        .map(|_| {
+            let mut key = [0u8; 16];
+            rand::rng().fill_bytes(&mut key);
+            hex::encode(key)
+        })
+        .collect();
     w.exec(
-        "UPDATE block_vote_item SET dossier_id = ? WHERE id = ? AND passed = ? AND dossier_id IS NULL",
-        vec![dossier_id.into(), item_id.into(), true.into()],
+        "DELETE FROM block_ballot WHERE item_id IN (SELECT id FROM block_vote_item WHERE vote_id = ?)",
+        vec![vote_id.into()],
     )
     .await?;
+    for (b, key) in ballots.into_iter().zip(keys) {
+        w.exec(
+            "INSERT INTO block_ballot (key, item_id, agree) VALUES (?, ?, ?)",
+            vec![key.into(), b.item_id.into(), b.agree.into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Links a passed proposal to the dossier made for it; refused when it already has one (two
+/// requests made it at once: the later is rolled back).
+pub async fn set_item_dossier(w: &mut WriteTx, item_id: i64, dossier_id: i64) -> StoreResult<()> {
+    let n = w
+        .exec(
+            "UPDATE block_vote_item SET dossier_id = ? WHERE id = ? AND passed = ? AND dossier_id IS NULL",
+            vec![dossier_id.into(), item_id.into(), true.into()],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::invalid("vote", "đề nghị này đã có hồ sơ"));
+    }
     Ok(())
 }
 

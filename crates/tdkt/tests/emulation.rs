@@ -230,8 +230,30 @@ async fn the_block_signs_scores_ranks_and_acclaims_its_leading_unit() {
         let snv_row = ranking.iter().find(|r| r.unit_id == snv).unwrap();
         assert!(snv_row.reviewed < snv_row.own, "{b}: the block's review counts");
 
-        // The vote: the head opens it; members vote once each; nothing is counted before close.
+        // An account whose home unit heads the block but whose role is on another unit is not
+        // the block head.
         let stp_s = stp.to_string();
+        let hash = tdkt_web::password::hash(tdkt::demo::DEMO_PASSWORD).unwrap();
+        let mut w = db.write(&tdkt_store::Actor::system("thử")).await.unwrap();
+        let new = tdkt_store::users::NewUser {
+            username: "canbo.syt.stp",
+            display_name: "Cán bộ Sở Y tế (biệt phái từ Sở Tư pháp)",
+            password_hash: &hash,
+            unit_id: stp,
+            person_id: None,
+        };
+        let uid = tdkt_store::users::create_user(&mut w, &new).await.unwrap();
+        let syt_id = app.unit_id("SYT").await;
+        tdkt_store::users::grant_role(&mut w, uid, tdkt_domain::authz::Role::UnitOfficer, syt_id).await.unwrap();
+        w.commit().await.unwrap();
+        let (other, other_csrf) = app.login("canbo.syt.stp").await;
+        assert_eq!(
+            post(&other, format!("{burl}/vote"), &[("_csrf", &other_csrf), ("flag", &stp_s)]).await.0,
+            403,
+            "{b}"
+        );
+
+        // The vote: the head opens it; members vote once each; nothing is counted before close.
         assert_eq!(post(&head, format!("{burl}/vote"), &[("_csrf", &hcsrf), ("flag", &stp_s)]).await.0, 303, "{b}");
         let vote = scoring::vote_of_group(&db.conn, group).await.unwrap().unwrap();
         let item = scoring::vote_items(&db.conn, vote.id).await.unwrap().remove(0);

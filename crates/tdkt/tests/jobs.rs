@@ -40,18 +40,23 @@ async fn runs(app: &TestApp) -> Vec<(String, i64)> {
     .collect()
 }
 
+/// Reminders about dossiers (the scan also reminds plans' key tasks as their days come near).
 async fn reminder_count(app: &TestApp) -> i64 {
     #[derive(FromQueryResult)]
     struct N {
         n: i64,
     }
     let db = &app.tdb.db;
-    N::find_by_statement(tdkt_store::db::stmt(db.backend(), "SELECT COUNT(*) AS n FROM reminder", vec![]))
-        .one(&db.conn)
-        .await
-        .unwrap()
-        .unwrap()
-        .n
+    N::find_by_statement(tdkt_store::db::stmt(
+        db.backend(),
+        "SELECT COUNT(*) AS n FROM reminder WHERE link LIKE '/dossiers%'",
+        vec![],
+    ))
+    .one(&db.conn)
+    .await
+    .unwrap()
+    .unwrap()
+    .n
 }
 
 #[tokio::test]
@@ -176,6 +181,16 @@ async fn the_scan_reminds_units_and_the_office_of_deadlines() {
         assert!(
             office.iter().any(|r| r.text.contains("Đợt 2 năm 2099") && r.text.contains("1 hồ sơ")),
             "{b}: {office:?}"
+        );
+
+        // The plans' key tasks: their lead (Sở Nội vụ) is reminded of the demo's overdue one.
+        let snv = app.unit_id("SNV").await;
+        let lead = jobs::reminders(db, &[snv], 50).await.unwrap();
+        assert!(
+            lead.iter().any(|r| r.link.starts_with("/plans/")
+                && r.text.contains("Tổ chức lớp tập huấn")
+                && r.text.contains("quá hạn")),
+            "{b}: {lead:?}"
         );
 
         // The unit officer sees them on the dashboard; another commune does not.

@@ -84,7 +84,9 @@ pub fn parse(input: &str) -> ParsedPlan {
         .chain(loose)
         .min()
         .unwrap_or(lines.len());
-    let sections = read_sections(&lines[head.title_line.map_or(0, |t| t + 1)..body_end]);
+    // The title may sit after the appendix's start (an appendix pasted alone): no sections then.
+    let start = head.title_line.map_or(0, |t| t + 1).min(body_end);
+    let sections = read_sections(&lines[start..body_end]);
 
     let mut reader = TaskReader { tasks: Vec::new(), warnings: &mut warnings };
     if let Some(at) = table {
@@ -622,7 +624,7 @@ impl TaskReader<'_> {
             return false;
         }
         let expected = match self.tasks.last() {
-            Some(t) if t.group == group => t.number.parse::<u32>().map_or(1, |p| p + 1),
+            Some(t) if t.group == group => t.number.parse::<u32>().map_or(1, |p| p.saturating_add(1)),
             _ => 1,
         };
         n == expected || (n > expected && rest.starts_with(|c: char| c.is_uppercase()))
@@ -774,7 +776,7 @@ fn number_gaps(tasks: &[ParsedTask], warnings: &mut Vec<Warning>) {
             continue;
         };
         match prev {
-            Some((g, p)) if g == t.group && n != p + 1 => warnings.push(Warning {
+            Some((g, p)) if g == t.group && n != p.saturating_add(1) => warnings.push(Warning {
                 line: t.line,
                 message: if n <= p {
                     format!("Số thứ tự {n} lặp lại hoặc lùi lại trong nhóm “{}”", t.group)
@@ -863,7 +865,18 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for input in ["", "\t\t\t", "<b", "KẾ HOẠCH", "TT\tNỘI DUNG\tTHỜI GIAN\n\t\t\n1", "I.\n1.\n- \n"] {
+        for input in [
+            "",
+            "\t\t\t",
+            "<b",
+            "KẾ HOẠCH",
+            "TT\tNỘI DUNG\tTHỜI GIAN\n\t\t\n1",
+            "I.\n1.\n- \n",
+            "KẾ HOẠCH\nPHỤ LỤC",
+            "PHỤ LỤC\nKẾ HOẠCH năm 2026\nTT\tNội dung\tThời gian\n1\tViệc\t01/2026",
+            "TT NỘI DUNG THỜI GIAN CHỦ TRÌ\n4294967295 Việc 01/2026 Sở Nội vụ\n4294967295 Việc khác",
+            "KẾ HOẠCH\nTT\tNội dung\tThời gian\n4294967295\tViệc\t01/2026\n4294967295\tViệc\t02/2026",
+        ] {
             let p = parse(input);
             assert!(p.tasks.iter().all(|t| t.line > 0));
         }

@@ -184,7 +184,7 @@ CREATE TABLE block_ballot (
     key      TEXT PRIMARY KEY,
     item_id  INTEGER NOT NULL REFERENCES block_vote_item(id) ON DELETE CASCADE,
     agree    INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX block_ballot_item ON block_ballot(item_id);
 
 -- The units the vote acclaimed as leading their block in a year (the engine's "led_block").

@@ -78,8 +78,11 @@ async fn standing(state: &AppState, ctx: &Ctx, group_id: i64) -> AppResult<Stand
         .filter(|m| own.contains(&m.unit_id) && ctx.subject.can(Permission::UnitEmulation, &m.unit_path))
         .cloned()
         .collect();
-    let head = tdkt_store::plans::led_groups(&state.db, &own).await?.iter().any(|g| g.id == group_id)
-        && ctx.subject.can_anywhere(Permission::UnitEmulation);
+    // The head or deputy: an officer of the unit that holds the post.
+    let head = tdkt_store::plans::led_groups(&state.db, &own)
+        .await?
+        .iter()
+        .any(|g| g.id == group_id && ctx.subject.can(Permission::UnitEmulation, &g.via_path));
     let office = province_wide(state, ctx, Permission::ManageEmulation).await?;
     Ok(Standing { group, members, mine, head, office })
 }
@@ -119,7 +122,12 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     let year = chrono::Datelike::year(&tdkt_store::db::today());
     let office = province_wide(&state, &ctx, Permission::ManageEmulation).await?;
     let own = own_units(&ctx);
-    let led: Vec<i64> = tdkt_store::plans::led_groups(&state.db, &own).await?.iter().map(|g| g.id).collect();
+    let led: Vec<i64> = tdkt_store::plans::led_groups(&state.db, &own)
+        .await?
+        .iter()
+        .filter(|g| ctx.subject.can(Permission::UnitEmulation, &g.via_path))
+        .map(|g| g.id)
+        .collect();
     let mut blocks = Vec::new();
     for g in org::list_groups(&state.db, year).await? {
         let members = org::group_members(&state.db, g.id).await?;
@@ -203,7 +211,14 @@ struct BlockPage {
     to_vote: Vec<(i64, String)>,
     candidates: Vec<Candidate>,
     pass_ratio: Option<String>,
+    /// The ratio the vote was opened with, as a percentage.
+    vote_ratio: String,
     errors: Vec<String>,
+}
+
+/// Thousandths as a percentage: 500 → "50%", 667 → "66,7%".
+fn percent(thousandths: i64) -> String {
+    format!("{}%", rules::format_points(thousandths * 100))
 }
 
 /// A score sheet to start from: the headings provinces use, with points to adjust.
@@ -250,9 +265,10 @@ async fn block_page(state: &AppState, ctx: &Ctx, group_id: i64, errors: Vec<Stri
                     unit_id: r.unit_id,
                     name: r.unit_name.clone(),
                     role: tdkt_domain::org::GroupRole::parse(&r.role).map_or("", |x| x.label()).to_owned(),
-                    status: match r.status.as_str() {
-                        "submitted" => "Đã gửi tự chấm".into(),
-                        _ => "Đang tự chấm".into(),
+                    status: match (r.status.as_str(), sh.status()) {
+                        ("submitted", _) => "Đã gửi tự chấm".into(),
+                        (_, SheetStatus::Open) => "Đang tự chấm".into(),
+                        _ => "Chưa gửi tự chấm".into(),
                     },
                     own: pts(r.own),
                     reviewed: pts(r.reviewed),
@@ -297,7 +313,8 @@ async fn block_page(state: &AppState, ctx: &Ctx, group_id: i64, errors: Vec<Stri
     };
     let candidates =
         ranking.iter().map(|r| Candidate { unit_id: r.unit_id, name: r.name.clone(), rank: r.rank }).collect();
-    let pass_ratio = pass_ratio(state).await?.map(|r| format!("{}%", rules::format_points(r / 10 * 1000 / 100)));
+    let pass_ratio = pass_ratio(state).await?.ok().map(percent);
+    let vote_ratio = vote.as_ref().map(|v| percent(v.pass_ratio)).unwrap_or_default();
     Ok(render(&BlockPage {
         chrome: Chrome::new(state, ctx, "/blocks", s.group.name.clone()),
         group: s.group.clone(),
@@ -318,15 +335,26 @@ async fn block_page(state: &AppState, ctx: &Ctx, group_id: i64, errors: Vec<Stri
         to_vote,
         candidates,
         pass_ratio,
+        vote_ratio,
         errors,
     })?
     .into_response())
 }
 
-/// The province's pass ratio for block votes today, in thousandths; `None` when unset.
-async fn pass_ratio(state: &AppState) -> AppResult<Option<i64>> {
+/// The province's pass ratio for block votes today, in thousandths, or why it cannot be used
+/// (unset, or not a share between 0 and 1).
+async fn pass_ratio(state: &AppState) -> AppResult<Result<i64, String>> {
     let engine = crate::eligibility::engine(&state.db).await?;
-    Ok(engine.params.value("block_vote.pass_ratio", tdkt_store::db::today()).map(|r| (r * 1000.0).round() as i64))
+    Ok(match engine.params.value("block_vote.pass_ratio", tdkt_store::db::today()) {
+        None => Err(
+            "Tỉnh chưa đặt tỷ lệ đồng ý để suy tôn (tham số block_vote.pass_ratio, trang Danh mục, quy tắc, tham số)"
+                .into(),
+        ),
+        Some(r) if r > 0.0 && r <= 1.0 => Ok((r * 1000.0).round() as i64),
+        Some(r) => Err(format!(
+            "Tham số block_vote.pass_ratio phải là một tỷ lệ lớn hơn 0 và không quá 1 (ví dụ 0,5); hiện là {r}"
+        )),
+    })
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
@@ -744,14 +772,9 @@ pub async fn open_vote(
     if !s.head {
         return Err(AppError::Forbidden);
     }
-    let Some(ratio) = pass_ratio(&state).await? else {
-        return block_page(
-            &state,
-            &ctx,
-            id,
-            vec!["Tỉnh chưa đặt tỷ lệ đồng ý để suy tôn (tham số block_vote.pass_ratio, trang Danh mục, quy tắc, tham số)".into()],
-        )
-        .await;
+    let ratio = match pass_ratio(&state).await? {
+        Ok(r) => r,
+        Err(why) => return block_page(&state, &ctx, id, vec![why]).await,
     };
     let mut items: Vec<(i64, String)> = Vec::new();
     for (k, v) in &body {
@@ -862,6 +885,10 @@ async fn make_dossiers(state: &AppState, ctx: &Ctx, group: &Group, vote_id: i64)
             title: format!("Đề nghị tặng {award} năm {} (suy tôn tại {})", group.year, group.name),
         };
         let made = async {
+            // Read again inside the transaction: a request made at the same time may have made it.
+            if store::vote_items(&w.tx, vote_id).await?.iter().any(|i| i.id == item.id && i.dossier_id.is_some()) {
+                return Err(StoreError::invalid("vote", "đề nghị này đã có hồ sơ"));
+            }
             let d_id = dossiers::create(&mut w, &new).await?;
             let d = dossiers::get(&w.tx, d_id).await?;
             let n = dossiers::NewNominee {

@@ -227,10 +227,11 @@ fn reg_views(rows: Vec<store::RegRow>, register_by: Option<NaiveDate>) -> Vec<Re
     rows.into_iter()
         .map(|r| {
             let status = r.status.as_deref().and_then(RegStatus::parse);
-            let late = match (r.submitted_at.as_deref(), register_by) {
-                (Some(at), Some(by)) => {
-                    at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| d > by)
-                }
+            // The day it was sent in Vietnam (UTC+7), against the deadline.
+            let vietnam = chrono::FixedOffset::east_opt(7 * 3600);
+            let sent = r.submitted_at.as_deref().and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok());
+            let late = match (sent, register_by, vietnam) {
+                (Some(at), Some(by), Some(tz)) => at.with_timezone(&tz).date_naive() > by,
                 _ => false,
             };
             RegView {
@@ -264,7 +265,7 @@ async fn movement_page(state: &AppState, ctx: &Ctx, id: i64, errors: Vec<String>
             }
         }
     }
-    if !takes_part && m.status() != MovementStatus::Draft && !ctx.subject.can(Permission::ViewOrg, &m.unit_path) {
+    if !may_read(ctx, &m, manage, takes_part) {
         return Err(AppError::Forbidden);
     }
     let reviews = store::reviews(&state.db.conn, id)
@@ -280,7 +281,7 @@ async fn movement_page(state: &AppState, ctx: &Ctx, id: i64, errors: Vec<String>
         .collect();
     let mut blocks = Vec::new();
     for g in tdkt_store::plans::led_groups(&state.db, &own_units(ctx)).await? {
-        if g.year != m.year || m.register_by.is_none() {
+        if g.year != m.year || m.register_by.is_none() || !ctx.subject.can(Permission::UnitEmulation, &g.via_path) {
             continue;
         }
         let members: Vec<i64> = org::group_members(&state.db, g.id).await?.iter().map(|x| x.unit_id).collect();
@@ -312,6 +313,24 @@ async fn movement_page(state: &AppState, ctx: &Ctx, id: i64, errors: Vec<String>
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     movement_page(&state, &ctx, id, Vec::new()).await
+}
+
+/// A draft is read by those who manage its launching unit; a launched or closed movement also by
+/// the units taking part and those who may read the launching unit.
+fn may_read(ctx: &Ctx, m: &Movement, manage: bool, takes_part: bool) -> bool {
+    manage
+        || (m.status() != MovementStatus::Draft && (takes_part || ctx.subject.can(Permission::ViewOrg, &m.unit_path)))
+}
+
+/// Whether one of the user's units takes part in the movement.
+async fn takes_part(state: &AppState, ctx: &Ctx, id: i64) -> AppResult<bool> {
+    for uid in own_units(ctx) {
+        let u = org::get_unit(&state.db.conn, uid).await?;
+        if store::for_unit(&state.db, u.id, &u.path).await?.iter().any(|x| x.id == id) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[derive(Deserialize)]
@@ -397,7 +416,12 @@ pub async fn review_file(
     ctx: Ctx,
     Path((id, review)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    ctx.require_anywhere(Permission::ViewOrg)?;
+    let m = store::movement(&state.db.conn, id).await?;
+    let manage = ctx.subject.can(Permission::ManageEmulation, &m.unit_path);
+    let part = takes_part(&state, &ctx, id).await?;
+    if !may_read(&ctx, &m, manage, part) {
+        return Err(AppError::Forbidden);
+    }
     let r = store::reviews(&state.db.conn, id)
         .await?
         .into_iter()
@@ -766,7 +790,11 @@ pub async fn step(
     let office = province_wide(&state, &ctx, Permission::ManageEmulation).await?;
     let mut head = false;
     for g in tdkt_store::plans::led_groups(&state.db, &own_units(&ctx)).await? {
-        if g.year == m.year && org::group_members(&state.db, g.id).await?.iter().any(|x| x.unit_id == reg.unit_id) {
+        // The head or deputy acts through an officer of the unit that holds the post.
+        if g.year == m.year
+            && ctx.subject.can(Permission::UnitEmulation, &g.via_path)
+            && org::group_members(&state.db, g.id).await?.iter().any(|x| x.unit_id == reg.unit_id)
+        {
             head = true;
         }
     }
@@ -802,7 +830,7 @@ pub async fn launched_for(state: &AppState, ctx: &Ctx) -> AppResult<Vec<(i64, St
     for id in own_units(ctx) {
         let u = org::get_unit(&state.db.conn, id).await?;
         for m in store::for_unit(&state.db, u.id, &u.path).await? {
-            if !out.iter().any(|(x, ..)| *x == m.id) {
+            if m.status() == MovementStatus::Launched && !out.iter().any(|(x, ..)| *x == m.id) {
                 let by = m.register_by.map(|d| format!("hạn đăng ký {}", text::format_date(d))).unwrap_or_default();
                 out.push((m.id, m.name, by));
             }

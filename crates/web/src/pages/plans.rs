@@ -185,6 +185,7 @@ async fn import_page(
     let groups = store::led_groups(&state.db, &own_units(ctx))
         .await?
         .into_iter()
+        .filter(|g| ctx.subject.can(Permission::ManagePlans, &g.via_path))
         .map(|g| (g.id, format!("{} ({})", g.name, g.year), Some(g.id) == form.group))
         .collect();
     let parents = store::list(&state.db, None, today())
@@ -342,7 +343,8 @@ pub async fn import(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> A
     let (owner, group) = match form.group {
         Some(g) => {
             let led = store::led_groups(&state.db, &own_units(&ctx)).await?;
-            let Some(lg) = led.into_iter().find(|l| l.id == g) else {
+            let Some(lg) = led.into_iter().find(|l| l.id == g && ctx.subject.can(Permission::ManagePlans, &l.via_path))
+            else {
                 return Err(AppError::Forbidden);
             };
             (lg.unit_id, Some(g))
@@ -550,7 +552,9 @@ async fn plan_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>) 
         store::led_groups(&state.db, &own_units(ctx))
             .await?
             .into_iter()
-            .filter(|g| g.year == p.year && !made.contains(&Some(g.id)))
+            .filter(|g| {
+                g.year == p.year && !made.contains(&Some(g.id)) && ctx.subject.can(Permission::ManagePlans, &g.via_path)
+            })
             .collect()
     } else {
         Vec::new()
@@ -618,7 +622,11 @@ pub async fn derive(
 ) -> AppResult<Response> {
     ctx.require_anywhere(Permission::ManagePlans)?;
     let p = store::get(&state.db.conn, id, today()).await?;
-    let Some(g) = store::led_groups(&state.db, &own_units(&ctx)).await?.into_iter().find(|g| g.id == f.group) else {
+    let Some(g) = store::led_groups(&state.db, &own_units(&ctx))
+        .await?
+        .into_iter()
+        .find(|g| g.id == f.group && ctx.subject.can(Permission::ManagePlans, &g.via_path))
+    else {
         return Err(AppError::Forbidden);
     };
     if g.year != p.year {
@@ -881,6 +889,9 @@ pub async fn confirm(
         ["due_outside_year", "no_time", "unclear_time", "unknown_lead", "unknown_party", "duplicate"];
     if t.plan_id != plan_id || !KINDS.contains(&f.kind.as_str()) {
         return Err(AppError::Invalid(Invalid::one("kind", "không có sai sót này")));
+    }
+    if t.is_confirmed(&f.kind) {
+        return Ok(Redirect::to(&format!("/plans/{plan_id}#check")).into_response());
     }
     let mut w = state.db.write(&actor(&ctx)).await?;
     store::confirm_slip(&mut w, task_id, &f.kind).await?;
