@@ -19,36 +19,24 @@ use tdkt_domain::dossier::DossierKind;
 use tdkt_domain::emulation::{self as rules, CriterionKind, SheetStatus};
 use tdkt_domain::error::Invalid;
 use tdkt_domain::text;
+use tdkt_store::StoreError;
 use tdkt_store::dossier as dossiers;
 use tdkt_store::emulation as emu;
 use tdkt_store::files;
 use tdkt_store::org::{self, Group, GroupMember};
 use tdkt_store::registry::Holder;
 use tdkt_store::scoring::{self as store, Points, Sheet, Stage};
-use tdkt_store::{Actor, StoreError};
 
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::dossiers::disposition;
-use crate::pages::{province_wide, render};
+use crate::pages::{actor, own_units, province_wide, render, upload_failed};
 use crate::view::Chrome;
 
 /// The award a block's vote acclaims its leading unit for, and the one for the units after it.
 pub const FLAG: &str = "CO_TD_TINH";
 pub const BANG_KHEN: &str = "BK_TINH";
-
-fn actor(ctx: &Ctx) -> Actor {
-    Actor::user(ctx.user.id, &ctx.user.display_name)
-}
-
-fn own_units(ctx: &Ctx) -> Vec<i64> {
-    let mut ids = vec![ctx.user.unit_id];
-    ids.extend(ctx.subject.grants.iter().map(|g| g.unit_id));
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
 
 /// What the user is to a block.
 struct Standing {
@@ -645,33 +633,30 @@ pub async fn save_scores(
     let Some(stage) = stage_for(&s, &sheet, unit, submitted) else {
         return Err(AppError::Forbidden);
     };
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("Tải lên không thành công (tệp quá lớn hoặc bị ngắt giữa chừng): {e}"))
-    };
     let crits = store::criteria(&state.db.conn, sheet.id).await?;
     let mut points: Vec<(i64, String, String)> = Vec::new();
     let mut files_in: Vec<(i64, String, Vec<u8>)> = Vec::new();
     let mut submit = false;
-    while let Some(field) = mp.next_field().await.map_err(broken)? {
+    while let Some(field) = mp.next_field().await.map_err(upload_failed)? {
         let name = field.name().unwrap_or("").to_owned();
         let id = |prefix: &str| name.strip_prefix(prefix).and_then(|x| x.parse::<i64>().ok());
         if name == "action" {
-            submit = field.text().await.map_err(broken)? == "submit";
+            submit = field.text().await.map_err(upload_failed)? == "submit";
         } else if let Some(c) = id("p_") {
-            let v = field.text().await.map_err(broken)?;
+            let v = field.text().await.map_err(upload_failed)?;
             match points.iter_mut().find(|p| p.0 == c) {
                 Some(p) => p.1 = v,
                 None => points.push((c, v, String::new())),
             }
         } else if let Some(c) = id("n_") {
-            let v = field.text().await.map_err(broken)?;
+            let v = field.text().await.map_err(upload_failed)?;
             match points.iter_mut().find(|p| p.0 == c) {
                 Some(p) => p.2 = v,
                 None => points.push((c, String::new(), v)),
             }
         } else if let Some(c) = id("f_") {
             let file_name = text::clean(field.file_name().unwrap_or(""));
-            let bytes = field.bytes().await.map_err(broken)?;
+            let bytes = field.bytes().await.map_err(upload_failed)?;
             if !bytes.is_empty() {
                 files_in.push((c, file_name, bytes.to_vec()));
             }

@@ -47,6 +47,25 @@ pub async fn province_wide(state: &AppState, ctx: &Ctx, permission: tdkt_domain:
     Ok(!roots.is_empty() && roots.iter().all(|r| ctx.subject.can(permission, &r.path)))
 }
 
+/// The units the user works for: their own unit and the units of their grants.
+pub fn own_units(ctx: &Ctx) -> Vec<i64> {
+    let mut ids = vec![ctx.user.unit_id];
+    ids.extend(ctx.subject.grants.iter().map(|g| g.unit_id));
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The audit log's actor for the user of a request.
+pub fn actor(ctx: &Ctx) -> tdkt_store::Actor {
+    tdkt_store::Actor::user(ctx.user.id, &ctx.user.display_name)
+}
+
+/// An upload that could not be read to its end.
+pub fn upload_failed(e: axum::extract::multipart::MultipartError) -> AppError {
+    AppError::BadRequest(format!("Tải lên không thành công (tệp quá lớn hoặc bị ngắt giữa chừng): {e}"))
+}
+
 /// Renders a template into an HTML response.
 pub fn render(t: &impl askama::Template) -> AppResult<Html<String>> {
     Ok(Html(t.render()?))

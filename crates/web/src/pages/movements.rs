@@ -17,29 +17,17 @@ use tdkt_domain::error::Invalid;
 use tdkt_domain::text;
 use tdkt_rules::SubjectKind;
 use tdkt_rules::catalogue::{AwardType, Category};
+use tdkt_store::StoreError;
 use tdkt_store::emulation::{self as store, Movement, RegistrationInput};
 use tdkt_store::files;
 use tdkt_store::org::{self, Unit};
-use tdkt_store::{Actor, StoreError};
 
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::dossiers::disposition;
-use crate::pages::{province_wide, render};
+use crate::pages::{actor, own_units, province_wide, render, upload_failed};
 use crate::view::Chrome;
-
-fn actor(ctx: &Ctx) -> Actor {
-    Actor::user(ctx.user.id, &ctx.user.display_name)
-}
-
-fn own_units(ctx: &Ctx) -> Vec<i64> {
-    let mut ids = vec![ctx.user.unit_id];
-    ids.extend(ctx.subject.grants.iter().map(|g| g.unit_id));
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
 
 fn invalid(field: &str, msg: impl Into<String>) -> AppError {
     AppError::Invalid(Invalid::one(field, msg))
@@ -363,18 +351,15 @@ pub async fn add_review(
 ) -> AppResult<Response> {
     let m = store::movement(&state.db.conn, id).await?;
     ctx.require(Permission::ManageEmulation, &m.unit_path)?;
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("Tải lên không thành công (tệp quá lớn hoặc bị ngắt giữa chừng): {e}"))
-    };
     let (mut kind, mut held_on, mut summary, mut file) = (String::new(), String::new(), String::new(), None);
-    while let Some(field) = mp.next_field().await.map_err(broken)? {
+    while let Some(field) = mp.next_field().await.map_err(upload_failed)? {
         match field.name().unwrap_or("") {
-            "kind" => kind = field.text().await.map_err(broken)?,
-            "held_on" => held_on = field.text().await.map_err(broken)?,
-            "summary" => summary = field.text().await.map_err(broken)?,
+            "kind" => kind = field.text().await.map_err(upload_failed)?,
+            "held_on" => held_on = field.text().await.map_err(upload_failed)?,
+            "summary" => summary = field.text().await.map_err(upload_failed)?,
             "file" => {
                 let name = text::clean(field.file_name().unwrap_or(""));
-                let bytes = field.bytes().await.map_err(broken)?;
+                let bytes = field.bytes().await.map_err(upload_failed)?;
                 if !bytes.is_empty() {
                     file = Some((name, bytes.to_vec()));
                 }
@@ -689,14 +674,11 @@ pub async fn upload(
 ) -> AppResult<Response> {
     let m = store::movement(&state.db.conn, id).await?;
     let unit = registering_unit(&state, &ctx, &m, unit_id).await?;
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("Tải lên không thành công (tệp quá lớn hoặc bị ngắt giữa chừng): {e}"))
-    };
     let mut file = None;
-    while let Some(field) = mp.next_field().await.map_err(broken)? {
+    while let Some(field) = mp.next_field().await.map_err(upload_failed)? {
         if field.name() == Some("file") {
             let name = text::clean(field.file_name().unwrap_or("tep.xlsx"));
-            file = Some((name, field.bytes().await.map_err(broken)?.to_vec()));
+            file = Some((name, field.bytes().await.map_err(upload_failed)?.to_vec()));
         }
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {

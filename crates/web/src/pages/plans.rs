@@ -19,16 +19,16 @@ use tdkt_domain::authz::Permission;
 use tdkt_domain::error::Invalid;
 use tdkt_domain::plan::{self as rules, Due, ParsedPlan, Progress, Slip, Warning};
 use tdkt_domain::text;
+use tdkt_store::StoreError;
 use tdkt_store::files;
 use tdkt_store::org::{self, Unit};
 use tdkt_store::plans::{self as store, LedGroup, Plan, StoredSlip, Task};
-use tdkt_store::{Actor, StoreError};
 
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::dossiers::disposition;
-use crate::pages::render;
+use crate::pages::{actor, own_units, render, upload_failed};
 use crate::view::Chrome;
 
 /// Longest plan text accepted, in bytes (the Sơn La plan is 19 kB).
@@ -36,19 +36,6 @@ const MAX_PLAN_BYTES: usize = 2 * 1024 * 1024;
 
 fn today() -> NaiveDate {
     tdkt_store::db::today()
-}
-
-fn actor(ctx: &Ctx) -> Actor {
-    Actor::user(ctx.user.id, &ctx.user.display_name)
-}
-
-/// The units the user works for: their own and those of their grants.
-fn own_units(ctx: &Ctx) -> Vec<i64> {
-    let mut ids = vec![ctx.user.unit_id];
-    ids.extend(ctx.subject.grants.iter().map(|g| g.unit_id));
-    ids.sort_unstable();
-    ids.dedup();
-    ids
 }
 
 fn can_manage(ctx: &Ctx, plan: &Plan) -> bool {
@@ -228,24 +215,21 @@ struct ImportForm {
 /// Reads the import form: the pasted text, or a .txt file (UTF-8, or UTF-16 as Windows saves
 /// it), which replaces the text.
 async fn read_import(mut mp: Multipart) -> AppResult<(ImportForm, Vec<String>)> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("Tải lên không thành công (tệp quá lớn hoặc bị ngắt giữa chừng): {e}"))
-    };
     let mut f = ImportForm::default();
     let mut errors = Vec::new();
     let id = |s: String| s.trim().parse::<i64>().ok();
-    while let Some(field) = mp.next_field().await.map_err(broken)? {
+    while let Some(field) = mp.next_field().await.map_err(upload_failed)? {
         match field.name().unwrap_or("") {
-            "text" => f.text = field.text().await.map_err(broken)?,
-            "source_name" => f.source_name = field.text().await.map_err(broken)?,
-            "unit" => f.unit = id(field.text().await.map_err(broken)?),
-            "group" => f.group = id(field.text().await.map_err(broken)?),
-            "parent" => f.parent = id(field.text().await.map_err(broken)?),
-            "year" => f.year = field.text().await.map_err(broken)?.trim().to_owned(),
-            "action" => f.save = field.text().await.map_err(broken)? == "save",
+            "text" => f.text = field.text().await.map_err(upload_failed)?,
+            "source_name" => f.source_name = field.text().await.map_err(upload_failed)?,
+            "unit" => f.unit = id(field.text().await.map_err(upload_failed)?),
+            "group" => f.group = id(field.text().await.map_err(upload_failed)?),
+            "parent" => f.parent = id(field.text().await.map_err(upload_failed)?),
+            "year" => f.year = field.text().await.map_err(upload_failed)?.trim().to_owned(),
+            "action" => f.save = field.text().await.map_err(upload_failed)? == "save",
             "file" => {
                 let name = text::clean(field.file_name().unwrap_or(""));
-                let bytes = field.bytes().await.map_err(broken)?;
+                let bytes = field.bytes().await.map_err(upload_failed)?;
                 if bytes.is_empty() {
                     continue;
                 }
@@ -911,18 +895,15 @@ pub async fn add_report(
     if t.plan_id != plan_id {
         return Err(AppError::NotFound("Không tìm thấy nhiệm vụ".into()));
     }
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("Tải lên không thành công (tệp quá lớn hoặc bị ngắt giữa chừng): {e}"))
-    };
     let (mut unit, mut percent, mut note, mut file) = (None, String::new(), String::new(), None);
-    while let Some(field) = mp.next_field().await.map_err(broken)? {
+    while let Some(field) = mp.next_field().await.map_err(upload_failed)? {
         match field.name().unwrap_or("") {
-            "unit" => unit = field.text().await.map_err(broken)?.trim().parse::<i64>().ok(),
-            "percent" => percent = field.text().await.map_err(broken)?,
-            "note" => note = field.text().await.map_err(broken)?,
+            "unit" => unit = field.text().await.map_err(upload_failed)?.trim().parse::<i64>().ok(),
+            "percent" => percent = field.text().await.map_err(upload_failed)?,
+            "note" => note = field.text().await.map_err(upload_failed)?,
             "file" => {
                 let name = text::clean(field.file_name().unwrap_or(""));
-                let bytes = field.bytes().await.map_err(broken)?;
+                let bytes = field.bytes().await.map_err(upload_failed)?;
                 if !bytes.is_empty() {
                     file = Some((name, bytes.to_vec()));
                 }
