@@ -40,16 +40,6 @@ impl Party {
         }
     }
 
-    pub fn from_kind(kind: &str, unit_id: Option<i64>) -> Party {
-        match (kind, unit_id) {
-            ("unit", Some(id)) => Party::Unit { id },
-            ("all_units", _) => Party::AllUnits,
-            ("group_members", _) => Party::GroupMembers,
-            ("council", _) => Party::Council,
-            _ => Party::Unmatched,
-        }
-    }
-
     pub fn unit_id(&self) -> Option<i64> {
         match self {
             Party::Unit { id } => Some(*id),

@@ -197,7 +197,7 @@ pub async fn add_review(
     kind: ReviewKind,
     held_on: NaiveDate,
     summary: &str,
-    file: Option<(String, String, i64, String)>,
+    file: Option<crate::files::StoredFile>,
 ) -> StoreResult<i64> {
     let m = movement(&w.tx, movement_id).await?;
     if m.status() == MovementStatus::Draft {
@@ -207,7 +207,7 @@ pub async fn add_review(
     if summary.is_empty() {
         return Err(StoreError::invalid("summary", "cần ghi tóm tắt kết quả sơ kết, tổng kết"));
     }
-    let (name, media, size, sha) = file.unwrap_or_default();
+    let crate::files::StoredFile { name, media_type: media, size, sha256: sha } = file.unwrap_or_default();
     let id = IdRow::find_by_statement(stmt(
         w.backend(),
         "INSERT INTO movement_review (movement_id, kind, held_on, summary, file_name, media_type, size, sha256, created_by, created_at) \

@@ -46,6 +46,15 @@ pub const ACCEPTED: &[FileType] = &[
     FileType { media_type: "image/png", extensions: &["png"], label: "ảnh PNG" },
 ];
 
+/// A file kept in the store, as the record it belongs to refers to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredFile {
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
 /// The accepted kinds, for messages and the form's `accept` attribute.
 pub fn accepted_labels() -> String {
     ACCEPTED.iter().map(|t| t.label).collect::<Vec<_>>().join(", ")

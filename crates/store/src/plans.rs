@@ -15,6 +15,7 @@ use tdkt_domain::text;
 use crate::audit::WriteTx;
 use crate::db::{Db, now_text, stmt};
 use crate::error::{StoreError, StoreResult};
+use crate::files::StoredFile;
 use crate::org::IdRow;
 
 /// A plan as listed, with how far its tasks are.
@@ -156,11 +157,6 @@ impl Task {
         Due::parse(&self.due_text, Some(self.plan_year))
     }
 
-    /// "I.9": the group's Roman number (or its place) and the task's number.
-    pub fn label(&self, group_index: usize) -> String {
-        format!("{}.{}", roman(group_index + 1), self.number)
-    }
-
     pub fn is_confirmed(&self, kind: &str) -> bool {
         self.confirmed.split(',').any(|k| k == kind)
     }
@@ -203,12 +199,6 @@ pub struct PartyRow {
     pub kind: String,
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
-}
-
-impl PartyRow {
-    pub fn party(&self) -> Party {
-        Party::from_kind(&self.kind, self.unit_id)
-    }
 }
 
 pub async fn parties(db: &Db, plan_id: i64) -> StoreResult<Vec<PartyRow>> {
@@ -769,8 +759,8 @@ pub struct NewReport {
     pub unit_id: i64,
     pub percent: i32,
     pub note: String,
-    /// Evidence already in the file store: name, media type, size, SHA-256.
-    pub file: Option<(String, String, i64, String)>,
+    /// Evidence already in the file store.
+    pub file: Option<StoredFile>,
     /// The day the lead reports the task done (when `percent` is 100).
     pub on: NaiveDate,
 }
@@ -789,7 +779,7 @@ pub async fn add_report(w: &mut WriteTx, task_id: i64, r: &NewReport) -> StoreRe
     if note.chars().count() > 4000 {
         return Err(StoreError::invalid("note", "kết quả không quá 4000 ký tự"));
     }
-    let (file_name, media_type, size, sha) = r.file.clone().unwrap_or_default();
+    let StoredFile { name: file_name, media_type, size, sha256: sha } = r.file.clone().unwrap_or_default();
     let id = IdRow::find_by_statement(stmt(
         w.backend(),
         "INSERT INTO plan_report (task_id, unit_id, percent, note, file_name, media_type, size, sha256, created_by, created_at) \

@@ -61,17 +61,6 @@ pub async fn sheet_of_group(db: &impl ConnectionTrait, group_id: i64) -> StoreRe
     .await?)
 }
 
-/// The score sheets of a year, by block name.
-pub async fn sheets(db: &Db, year: i32) -> StoreResult<Vec<Sheet>> {
-    Ok(Sheet::find_by_statement(stmt(
-        db.backend(),
-        &format!("{SHEET_SELECT} WHERE g.year = ? ORDER BY g.name"),
-        vec![year.into()],
-    ))
-    .all(&db.conn)
-    .await?)
-}
-
 /// Opens a block's score sheet for the year with its criteria; the member units start scoring.
 pub async fn create_sheet(
     w: &mut WriteTx,
@@ -230,13 +219,13 @@ async fn is_member(w: &WriteTx, sheet: &Sheet, unit_id: i64) -> StoreResult<bool
 }
 
 /// The points one stage gives one criterion: points, a note or reason, and (for the unit's own
-/// scoring) evidence already in the file store (name, media type, size, SHA-256).
+/// scoring) evidence already in the file store.
 #[derive(Debug, Clone, Default)]
 pub struct Points {
     pub criterion_id: i64,
     pub points: i64,
     pub note: String,
-    pub file: Option<(String, String, i64, String)>,
+    pub file: Option<crate::files::StoredFile>,
 }
 
 /// The stages of scoring.
@@ -330,7 +319,7 @@ pub async fn save(w: &mut WriteTx, sheet_id: i64, unit_id: i64, stage: Stage, po
         .await?;
     }
     for p in points {
-        if let Some((name, media, size, sha)) = &p.file {
+        if let Some(crate::files::StoredFile { name, media_type: media, size, sha256: sha }) = &p.file {
             w.exec(
                 "UPDATE score SET file_name = ?, media_type = ?, size = ?, sha256 = ? WHERE sheet_id = ? AND unit_id = ? AND criterion_id = ?",
                 vec![

@@ -647,7 +647,12 @@ async fn load_emulation(
                     &["Tài liệu mẫu của dữ liệu trình diễn: minh chứng kết quả thực hiện các chỉ tiêu, nhiệm vụ được giao năm 2026.".to_owned()],
                 )?;
                 let sha = files.put(&bytes).await?;
-                Some(("Bao-cao-ket-qua-nam-2026.pdf".to_owned(), "application/pdf".to_owned(), bytes.len() as i64, sha))
+                Some(tdkt_store::files::StoredFile {
+                    name: "Bao-cao-ket-qua-nam-2026.pdf".to_owned(),
+                    media_type: "application/pdf".to_owned(),
+                    size: bytes.len() as i64,
+                    sha256: sha,
+                })
             }
             None => None,
         };

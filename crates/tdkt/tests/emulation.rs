@@ -156,7 +156,12 @@ async fn the_block_signs_scores_ranks_and_acclaims_its_leading_unit() {
         let mut w = db.write(&tdkt_store::Actor::system("thử")).await.unwrap();
         for code in ["SNV", "STC", "VP-UBND", "TTR"] {
             let unit = app.unit_id(code).await;
-            let file = Some(("mc.pdf".to_owned(), "application/pdf".to_owned(), 19, sha.clone()));
+            let file = Some(tdkt_store::files::StoredFile {
+                name: "mc.pdf".to_owned(),
+                media_type: "application/pdf".to_owned(),
+                size: 19,
+                sha256: sha.clone(),
+            });
             let points: Vec<scoring::Points> = crits
                 .iter()
                 .map(|c| scoring::Points {

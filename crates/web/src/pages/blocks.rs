@@ -5,13 +5,12 @@
 //! the nomination dossier of each passed proposal (the emulation flag, Bằng khen) for its unit.
 //!
 //! Who is who: a member unit's officer (`UnitEmulation` on the unit), the block's head or deputy
-//! (a unit officer of the head or deputy unit: `plans::led_groups`), the department
+//! (an officer holding `UnitEmulation` on the head or deputy unit: `pages::led_groups`), the department
 //! (`ManageEmulation` over the province).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tdkt_domain::authz::Permission;
@@ -30,8 +29,7 @@ use tdkt_store::scoring::{self as store, Points, Sheet, Stage};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::dossiers::disposition;
-use crate::pages::{actor, own_units, province_wide, render, upload_failed};
+use crate::pages::{actor, keep_upload, led_groups, own_units, province_wide, render, send_file, upload_failed};
 use crate::view::Chrome;
 
 /// The award a block's vote acclaims its leading unit for, and the one for the units after it.
@@ -66,11 +64,7 @@ async fn standing(state: &AppState, ctx: &Ctx, group_id: i64) -> AppResult<Stand
         .filter(|m| own.contains(&m.unit_id) && ctx.subject.can(Permission::UnitEmulation, &m.unit_path))
         .cloned()
         .collect();
-    // The head or deputy: an officer of the unit that holds the post.
-    let head = tdkt_store::plans::led_groups(&state.db, &own)
-        .await?
-        .iter()
-        .any(|g| g.id == group_id && ctx.subject.can(Permission::UnitEmulation, &g.via_path));
+    let head = led_groups(state, ctx, Permission::UnitEmulation).await?.iter().any(|g| g.id == group_id);
     let office = province_wide(state, ctx, Permission::ManageEmulation).await?;
     Ok(Standing { group, members, mine, head, office })
 }
@@ -110,12 +104,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     let year = chrono::Datelike::year(&tdkt_store::db::today());
     let office = province_wide(&state, &ctx, Permission::ManageEmulation).await?;
     let own = own_units(&ctx);
-    let led: Vec<i64> = tdkt_store::plans::led_groups(&state.db, &own)
-        .await?
-        .iter()
-        .filter(|g| ctx.subject.can(Permission::UnitEmulation, &g.via_path))
-        .map(|g| g.id)
-        .collect();
+    let led: Vec<i64> = led_groups(&state, &ctx, Permission::UnitEmulation).await?.iter().map(|g| g.id).collect();
     let mut blocks = Vec::new();
     for g in org::list_groups(&state.db, year).await? {
         let members = org::group_members(&state.db, g.id).await?;
@@ -681,8 +670,7 @@ pub async fn save_scores(
         let code = crits.iter().find(|x| x.id == c).map_or(String::new(), |x| x.code.clone());
         match files::check("file", &name, &bytes, state.config.max_upload_bytes) {
             Ok(t) => {
-                let sha = state.config.files.put(&bytes).await?;
-                let file = Some((name, t.media_type.to_owned(), bytes.len() as i64, sha));
+                let file = Some(keep_upload(&state, &name, t.media_type, &bytes).await?);
                 match out.iter_mut().find(|p| p.criterion_id == c) {
                     Some(p) => p.file = file,
                     None => errors.push(format!("Tiêu chí {code}: hãy ghi điểm cùng với tệp minh chứng")),
@@ -734,12 +722,7 @@ pub async fn evidence(
         .into_iter()
         .find(|x| x.criterion_id == criterion && !x.sha256.is_empty())
         .ok_or(AppError::NotFound("Không có tệp minh chứng".into()))?;
-    let bytes = state.config.files.get(&sc.sha256).await?;
-    Ok((
-        [(header::CONTENT_TYPE, sc.media_type.clone()), (header::CONTENT_DISPOSITION, disposition(&sc.file_name))],
-        bytes,
-    )
-        .into_response())
+    send_file(&state, &sc.sha256, &sc.media_type, &sc.file_name).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -61,6 +61,56 @@ pub fn actor(ctx: &Ctx) -> tdkt_store::Actor {
     tdkt_store::Actor::user(ctx.user.id, &ctx.user.display_name)
 }
 
+/// The blocks and clusters the user heads or deputises, through an account that holds
+/// `permission` on the unit holding the post (a grant elsewhere does not make its home unit's
+/// post the user's).
+pub async fn led_groups(
+    state: &AppState,
+    ctx: &Ctx,
+    permission: tdkt_domain::authz::Permission,
+) -> AppResult<Vec<tdkt_store::plans::LedGroup>> {
+    Ok(tdkt_store::plans::led_groups(&state.db, &own_units(ctx))
+        .await?
+        .into_iter()
+        .filter(|g| ctx.subject.can(permission, &g.via_path))
+        .collect())
+}
+
+/// Keeps an upload whose type was checked in the file store.
+pub async fn keep_upload(
+    state: &AppState,
+    name: &str,
+    media_type: &str,
+    bytes: &[u8],
+) -> AppResult<tdkt_store::files::StoredFile> {
+    let sha256 = state.config.files.put(bytes).await?;
+    Ok(tdkt_store::files::StoredFile {
+        name: name.to_owned(),
+        media_type: media_type.to_owned(),
+        size: bytes.len() as i64,
+        sha256,
+    })
+}
+
+/// A stored file as a download, under its own name.
+pub async fn send_file(
+    state: &AppState,
+    sha256: &str,
+    media_type: &str,
+    name: &str,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let bytes = state.config.files.get(sha256).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media_type.to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, dossiers::disposition(name)),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// An upload that could not be read to its end.
 pub fn upload_failed(e: axum::extract::multipart::MultipartError) -> AppError {
     AppError::BadRequest(format!("Tải lên không thành công (tệp quá lớn hoặc bị ngắt giữa chừng): {e}"))

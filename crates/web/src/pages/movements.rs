@@ -26,7 +26,7 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::dossiers::disposition;
-use crate::pages::{actor, own_units, province_wide, render, upload_failed};
+use crate::pages::{actor, keep_upload, led_groups, own_units, province_wide, render, send_file, upload_failed};
 use crate::view::Chrome;
 
 fn invalid(field: &str, msg: impl Into<String>) -> AppError {
@@ -268,8 +268,8 @@ async fn movement_page(state: &AppState, ctx: &Ctx, id: i64, errors: Vec<String>
         })
         .collect();
     let mut blocks = Vec::new();
-    for g in tdkt_store::plans::led_groups(&state.db, &own_units(ctx)).await? {
-        if g.year != m.year || m.register_by.is_none() || !ctx.subject.can(Permission::UnitEmulation, &g.via_path) {
+    for g in led_groups(state, ctx, Permission::UnitEmulation).await? {
+        if g.year != m.year || m.register_by.is_none() {
             continue;
         }
         let members: Vec<i64> = org::group_members(&state.db, g.id).await?.iter().map(|x| x.unit_id).collect();
@@ -377,7 +377,7 @@ pub async fn add_review(
     };
     let file = match file {
         Some((name, bytes)) => match files::check("file", &name, &bytes, state.config.max_upload_bytes) {
-            Ok(t) => Some((name, t.media_type.to_owned(), bytes.len() as i64, state.config.files.put(&bytes).await?)),
+            Ok(t) => Some(keep_upload(&state, &name, t.media_type, &bytes).await?),
             Err(i) => return movement_page(&state, &ctx, id, i.0.into_iter().map(|e| e.message).collect()).await,
         },
         None => None,
@@ -412,12 +412,7 @@ pub async fn review_file(
         .into_iter()
         .find(|r| r.id == review && !r.sha256.is_empty())
         .ok_or(AppError::NotFound("Không có tệp báo cáo".into()))?;
-    let bytes = state.config.files.get(&r.sha256).await?;
-    Ok((
-        [(header::CONTENT_TYPE, r.media_type.clone()), (header::CONTENT_DISPOSITION, disposition(&r.file_name))],
-        bytes,
-    )
-        .into_response())
+    send_file(&state, &r.sha256, &r.media_type, &r.file_name).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -771,12 +766,8 @@ pub async fn step(
     };
     let office = province_wide(&state, &ctx, Permission::ManageEmulation).await?;
     let mut head = false;
-    for g in tdkt_store::plans::led_groups(&state.db, &own_units(&ctx)).await? {
-        // The head or deputy acts through an officer of the unit that holds the post.
-        if g.year == m.year
-            && ctx.subject.can(Permission::UnitEmulation, &g.via_path)
-            && org::group_members(&state.db, g.id).await?.iter().any(|x| x.unit_id == reg.unit_id)
-        {
+    for g in led_groups(&state, &ctx, Permission::UnitEmulation).await? {
+        if g.year == m.year && org::group_members(&state.db, g.id).await?.iter().any(|x| x.unit_id == reg.unit_id) {
             head = true;
         }
     }

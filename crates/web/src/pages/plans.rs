@@ -11,7 +11,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -27,8 +26,7 @@ use tdkt_store::plans::{self as store, LedGroup, Plan, StoredSlip, Task};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::dossiers::disposition;
-use crate::pages::{actor, own_units, render, upload_failed};
+use crate::pages::{actor, keep_upload, led_groups, own_units, render, send_file, upload_failed};
 use crate::view::Chrome;
 
 /// Longest plan text accepted, in bytes (the Sơn La plan is 19 kB).
@@ -169,10 +167,9 @@ async fn import_page(
     if units.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let groups = store::led_groups(&state.db, &own_units(ctx))
+    let groups = led_groups(state, ctx, Permission::ManagePlans)
         .await?
         .into_iter()
-        .filter(|g| ctx.subject.can(Permission::ManagePlans, &g.via_path))
         .map(|g| (g.id, format!("{} ({})", g.name, g.year), Some(g.id) == form.group))
         .collect();
     let parents = store::list(&state.db, None, today())
@@ -326,9 +323,8 @@ pub async fn import(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> A
     // A block's plan belongs to the block's head unit; the user must lead or deputise the block.
     let (owner, group) = match form.group {
         Some(g) => {
-            let led = store::led_groups(&state.db, &own_units(&ctx)).await?;
-            let Some(lg) = led.into_iter().find(|l| l.id == g && ctx.subject.can(Permission::ManagePlans, &l.via_path))
-            else {
+            let led = led_groups(&state, &ctx, Permission::ManagePlans).await?;
+            let Some(lg) = led.into_iter().find(|l| l.id == g) else {
                 return Err(AppError::Forbidden);
             };
             (lg.unit_id, Some(g))
@@ -530,15 +526,13 @@ async fn plan_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>) 
         Some(pid) => Some(plan_row(&store::get(&state.db.conn, pid, today).await?)),
         None => None,
     };
-    let children = store::children(&state.db, id, today).await?.iter().map(plan_row).collect();
+    let child_plans = store::children(&state.db, id, today).await?;
     let derive_groups = if p.group_id.is_none() {
-        let made: Vec<Option<i64>> = store::children(&state.db, id, today).await?.iter().map(|c| c.group_id).collect();
-        store::led_groups(&state.db, &own_units(ctx))
+        let made: Vec<Option<i64>> = child_plans.iter().map(|c| c.group_id).collect();
+        led_groups(state, ctx, Permission::ManagePlans)
             .await?
             .into_iter()
-            .filter(|g| {
-                g.year == p.year && !made.contains(&Some(g.id)) && ctx.subject.can(Permission::ManagePlans, &g.via_path)
-            })
+            .filter(|g| g.year == p.year && !made.contains(&Some(g.id)))
             .collect()
     } else {
         Vec::new()
@@ -552,7 +546,7 @@ async fn plan_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>) 
         open_slips: slips.iter().filter(|s| !s.confirmed).count(),
         p,
         parent,
-        children,
+        children: child_plans.iter().map(plan_row).collect(),
         groups,
         chart,
         overall,
@@ -606,11 +600,7 @@ pub async fn derive(
 ) -> AppResult<Response> {
     ctx.require_anywhere(Permission::ManagePlans)?;
     let p = store::get(&state.db.conn, id, today()).await?;
-    let Some(g) = store::led_groups(&state.db, &own_units(&ctx))
-        .await?
-        .into_iter()
-        .find(|g| g.id == f.group && ctx.subject.can(Permission::ManagePlans, &g.via_path))
-    else {
+    let Some(g) = led_groups(&state, &ctx, Permission::ManagePlans).await?.into_iter().find(|g| g.id == f.group) else {
         return Err(AppError::Forbidden);
     };
     if g.year != p.year {
@@ -937,10 +927,7 @@ pub async fn add_report(
         return task_page(&state, &ctx, plan_id, task_id, errors).await;
     }
     let file = match stored {
-        Some((name, media, bytes)) => {
-            let sha = state.config.files.put(bytes).await?;
-            Some((name, media, bytes.len() as i64, sha))
-        }
+        Some((name, media, bytes)) => Some(keep_upload(&state, &name, &media, bytes).await?),
         None => None,
     };
     let mut w = state.db.write(&actor(&ctx)).await?;
@@ -973,12 +960,7 @@ pub async fn evidence(
     if t.plan_id != plan_id || r.sha256.is_empty() {
         return Err(AppError::NotFound("Không tìm thấy tệp minh chứng".into()));
     }
-    let bytes = state.config.files.get(&r.sha256).await?;
-    Ok((
-        [(header::CONTENT_TYPE, r.media_type.clone()), (header::CONTENT_DISPOSITION, disposition(&r.file_name))],
-        bytes,
-    )
-        .into_response())
+    send_file(&state, &r.sha256, &r.media_type, &r.file_name).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1028,8 +1010,11 @@ pub async fn unit_tasks(State(state): State<AppState>, ctx: Ctx, Query(q): Query
             names.push(u.name);
         }
     }
-    let tasks: Vec<UnitTaskView> = store::unit_tasks(&state.db, &ids, year)
-        .await?
+    let found = store::unit_tasks(&state.db, &ids, year).await?;
+    let soon = today + chrono::Days::new(crate::jobs::REMIND_DAYS_BEFORE);
+    let due_soon =
+        found.iter().filter(|t| t.percent < 100 && t.due_to.is_some_and(|d| d >= today && d <= soon)).count();
+    let tasks: Vec<UnitTaskView> = found
         .into_iter()
         .map(|t| {
             let due = t.due();
@@ -1053,12 +1038,6 @@ pub async fn unit_tasks(State(state): State<AppState>, ctx: Ctx, Query(q): Query
         })
         .collect();
     let overdue = tasks.iter().filter(|t| t.status == Progress::Overdue).count();
-    let soon = today + chrono::Days::new(crate::jobs::REMIND_DAYS_BEFORE);
-    let due_soon = store::unit_tasks(&state.db, &ids, year)
-        .await?
-        .iter()
-        .filter(|t| t.percent < 100 && t.due_to.is_some_and(|d| d >= today && d <= soon))
-        .count();
     Ok(render(&UnitTasksPage {
         chrome: Chrome::new(&state, &ctx, "/tasks", "Nhiệm vụ của đơn vị"),
         year,
