@@ -330,9 +330,11 @@ fn pg_array<'a>(values: impl Iterator<Item = &'a Value>) -> StoreResult<String> 
 /// table holds: dropped inside the loading transaction and made again from the loaded table
 /// before it commits (one sort per index instead of one B-tree descent per row and index). The
 /// unique ones still refuse a duplicate when they are made again, which fails the load as a
-/// whole. Constraint indexes stay. On PostgreSQL the table's foreign keys are set aside too and
-/// added again, which checks every row against its parent in one join. Dropping them locks the
-/// table and the tables it refers to (person, unit, award_type, decision) against readers until
+/// whole. Constraint indexes stay, except on PostgreSQL, where the table's primary key and its
+/// foreign keys (its own and those of other tables that refer to it) are set aside too and added
+/// again: the key's index is one sort, and one join checks every row against its parent. Dropping
+/// them locks the table, the tables it refers to (person, unit, award_type, decision) and those
+/// that refer to it (certificates, decisions' lists) against readers until
 /// the load commits: this is for first loads of a registry (the rule "more rows than the table
 /// holds"), not for an office's daily files. A caller must end a load with [`SetAside::restore`]
 /// (its error fails the load) or, when the load failed, [`SetAside::abandon`].
@@ -340,9 +342,14 @@ fn pg_array<'a>(values: impl Iterator<Item = &'a Value>) -> StoreResult<String> 
 pub struct SetAside {
     table: String,
     indexes: Vec<(String, String)>,
-    /// PostgreSQL's foreign keys of the table (name, definition): checked row by row they cost
-    /// a trigger and a locking read of the parent per row; added again, one join checks them all.
-    foreign_keys: Vec<(String, String)>,
+    /// PostgreSQL's foreign keys of the table and those of other tables that refer to it (table,
+    /// name, definition): checked row by row they cost a trigger and a locking read of the parent
+    /// per row; added again, one join checks them all.
+    foreign_keys: Vec<(String, String, String)>,
+    /// PostgreSQL's primary key of the table (name, definition): its index, grown one row at a
+    /// time and logged row by row, cost more than half of writing the rows; made again, it is one
+    /// sort. The keys of other tables that refer to it are set aside with it.
+    primary_key: Option<(String, String)>,
 }
 
 #[derive(FromQueryResult)]
@@ -367,7 +374,7 @@ impl SetAside {
         }
         let have = crate::org::count(&w.tx, &format!("SELECT COUNT(*) AS n FROM {table}"), vec![]).await?;
         if rows <= have {
-            return Ok(SetAside { table: table.to_string(), indexes: vec![], foreign_keys: vec![] });
+            return Ok(SetAside { table: table.to_string(), indexes: vec![], foreign_keys: vec![], primary_key: None });
         }
         let (sql, values) = if w.backend() == sea_orm::DbBackend::Postgres {
             (
@@ -388,21 +395,44 @@ impl SetAside {
             w.exec(&format!("DROP INDEX {name}"), vec![]).await?;
         }
         let mut foreign_keys = Vec::new();
+        let mut primary_key = None;
         if w.backend() == sea_orm::DbBackend::Postgres {
-            foreign_keys = definitions(
+            // The table's own keys, then the keys of other tables that refer to it (they hang on
+            // its primary key).
+            for which in [
+                "conrelid = CAST(? AS regclass) AND contype = 'f'",
+                "confrelid = CAST(? AS regclass) AND conrelid <> confrelid AND contype = 'f'",
+            ] {
+                let keys = definitions(
+                    w,
+                    &format!(
+                        "SELECT CAST(conrelid AS regclass)::text || ' ' || conname AS name, pg_get_constraintdef(oid) AS def \
+                         FROM pg_constraint WHERE {which} ORDER BY conname"
+                    ),
+                    vec![table.into()],
+                )
+                .await?;
+                for (both, def) in keys {
+                    let (on, name) = both.split_once(' ').unwrap_or((table, both.as_str()));
+                    w.exec(&format!("ALTER TABLE {on} DROP CONSTRAINT {name}"), vec![]).await?;
+                    foreign_keys.push((on.to_string(), name.to_string(), def));
+                }
+            }
+            let pk = definitions(
                 w,
                 "SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint \
-                 WHERE conrelid = CAST(? AS regclass) AND contype = 'f' ORDER BY conname",
+                 WHERE conrelid = CAST(? AS regclass) AND contype = 'p'",
                 vec![table.into()],
             )
             .await?;
-            for (name, _) in &foreign_keys {
+            if let Some((name, def)) = pk.into_iter().next() {
                 w.exec(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"), vec![]).await?;
+                primary_key = Some((name, def));
             }
         }
         let table = table.to_string();
         if indexes.is_empty() {
-            return Ok(SetAside { table, indexes, foreign_keys });
+            return Ok(SetAside { table, indexes, foreign_keys, primary_key });
         }
         if w.backend() == sea_orm::DbBackend::Sqlite {
             // The sorts that make the indexes again run in the page cache's memory; the operating
@@ -414,7 +444,7 @@ impl SetAside {
             // Memory for the sorts of this transaction's index builds only.
             w.exec(&format!("SET LOCAL maintenance_work_mem = '{}kB'", LOAD_CACHE_KB / 2), vec![]).await?;
         }
-        Ok(SetAside { table, indexes, foreign_keys })
+        Ok(SetAside { table, indexes, foreign_keys, primary_key })
     }
 
     /// Gives the connection its usual settings back after a failed load (the transaction is then
@@ -427,16 +457,23 @@ impl SetAside {
     pub async fn restore(self, w: &mut WriteTx) -> StoreResult<()> {
         let set_aside = !self.indexes.is_empty();
         let mut made = Ok(());
+        if let Some((name, def)) = self.primary_key
+            && let Err(e) = w.exec(&format!("ALTER TABLE {} ADD CONSTRAINT {name} {def}", self.table), vec![]).await
+        {
+            made = Err(StoreError::Other(format!("không tạo lại được khoá chính {name}: {e}")));
+        }
         for (name, def) in self.indexes {
+            if made.is_err() {
+                break;
+            }
             if let Err(e) = w.exec(&def, vec![]).await {
                 made = Err(StoreError::Other(format!("không tạo lại được chỉ mục {name} (dữ liệu trùng lặp?): {e}")));
                 break;
             }
         }
         if made.is_ok() {
-            for (name, def) in self.foreign_keys {
-                if let Err(e) = w.exec(&format!("ALTER TABLE {} ADD CONSTRAINT {name} {def}", self.table), vec![]).await
-                {
+            for (on, name, def) in self.foreign_keys {
+                if let Err(e) = w.exec(&format!("ALTER TABLE {on} ADD CONSTRAINT {name} {def}"), vec![]).await {
                     made = Err(StoreError::Other(format!("dữ liệu nạp vào tham chiếu sai ({name}): {e}")));
                     break;
                 }
