@@ -326,14 +326,7 @@ pub async fn vote(w: &mut WriteTx, session_id: i64, person_id: i64, choices: &[(
         seen.push(*item);
     }
     // Drawn before any await: the generator stays on this thread.
-    let keys: Vec<String> = choices
-        .iter()
-        .map(|_| {
-            let mut key = [0u8; 16];
-            rand::rng().fill_bytes(&mut key);
-            hex::encode(key)
-        })
-        .collect();
+    let keys = ballot_keys(choices.len());
     for ((item, choice), key) in choices.iter().zip(keys) {
         w.exec("INSERT INTO council_voted (item_id, person_id) VALUES (?, ?)", vec![(*item).into(), person_id.into()])
             .await?;
@@ -426,6 +419,18 @@ pub async fn close(w: &mut WriteTx, session_id: i64, c: Closing) -> StoreResult<
     items(&w.tx, session_id).await
 }
 
+/// `n` random keys for ballot rows (128 bits each, hex), unrelated to who voted or when. A plain
+/// function, so the thread's generator is never held across an await.
+pub(crate) fn ballot_keys(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let mut key = [0u8; 16];
+            rand::rng().fill_bytes(&mut key);
+            hex::encode(key)
+        })
+        .collect()
+}
+
 /// Writes the session's ballots again, in a random order under new keys, in the closing
 /// transaction. On PostgreSQL a ballot row carries the id of the transaction that wrote it, the
 /// same as its `council_voted` row, and sits near it on disk; rewritten together at the close,
@@ -449,14 +454,7 @@ async fn reshuffle(w: &mut WriteTx, session_id: i64) -> StoreResult<()> {
         use rand::seq::SliceRandom;
         ballots.shuffle(&mut rand::rng());
     }
-    let keys: Vec<String> = ballots
-        .iter()
-        .map(|_| {
-            let mut key = [0u8; 16];
-            rand::rng().fill_bytes(&mut key);
-            hex::encode(key)
-        })
-        .collect();
+    let keys = ballot_keys(ballots.len());
     w.exec(
         "DELETE FROM council_ballot WHERE item_id IN (SELECT id FROM council_item WHERE session_id = ?)",
         vec![session_id.into()],

@@ -8,7 +8,6 @@
 //! read before `close_vote`, and the close writes the ballots again in a random order under new
 //! keys (see `council::reshuffle` for what that removes on PostgreSQL).
 
-use rand::RngCore;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use serde::Serialize;
 use tdkt_domain::emulation::{self as rules, CriterionInput, CriterionKind, SheetStatus};
@@ -635,14 +634,7 @@ pub async fn cast(w: &mut WriteTx, vote_id: i64, unit_id: i64, choices: &[(i64, 
     if has_voted(&w.tx, vote_id, unit_id).await? {
         return Err(StoreError::invalid("vote", "đơn vị đã bỏ phiếu; mỗi đơn vị chỉ bỏ một phiếu"));
     }
-    let keys: Vec<String> = choices
-        .iter()
-        .map(|_| {
-            let mut key = [0u8; 16];
-            rand::rng().fill_bytes(&mut key);
-            hex::encode(key)
-        })
-        .collect();
+    let keys = crate::council::ballot_keys(choices.len());
     w.exec("INSERT INTO block_voted (vote_id, unit_id) VALUES (?, ?)", vec![vote_id.into(), unit_id.into()])
         .await
         .map_err(|_| StoreError::invalid("vote", "đơn vị đã bỏ phiếu; mỗi đơn vị chỉ bỏ một phiếu"))?;
@@ -753,14 +745,7 @@ async fn reshuffle(w: &mut WriteTx, vote_id: i64) -> StoreResult<()> {
         use rand::seq::SliceRandom;
         ballots.shuffle(&mut rand::rng());
     }
-    let keys: Vec<String> = ballots
-        .iter()
-        .map(|_| {
-            let mut key = [0u8; 16];
-            rand::rng().fill_bytes(&mut key);
-            hex::encode(key)
-        })
-        .collect();
+    let keys = crate::council::ballot_keys(ballots.len());
     w.exec(
         "DELETE FROM block_ballot WHERE item_id IN (SELECT id FROM block_vote_item WHERE vote_id = ?)",
         vec![vote_id.into()],
