@@ -45,6 +45,22 @@ pub struct WriteTx {
     recorded: usize,
     /// This process's turn to write (SQLite), held until commit or rollback.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// A bulk load on SQLite ([`Db::load`]) checks no foreign key row by row: the rows its
+    /// references may name, read inside the transaction, against which the registry's insert
+    /// functions check every row instead.
+    refs: Option<Refs>,
+}
+
+/// The people, units and award codes that exist, read inside a load's transaction (sorted).
+struct Refs {
+    people: Vec<i64>,
+    units: Vec<i64>,
+    award_types: Vec<String>,
+}
+
+#[derive(FromQueryResult)]
+struct CodeRow {
+    code: String,
 }
 
 impl Db {
@@ -68,7 +84,46 @@ impl Db {
             last_hash: head.last_hash,
             recorded: 0,
             _turn: turn,
+            refs: None,
         })
+    }
+
+    /// Begins a writing transaction for a bulk load of registry rows. On PostgreSQL it is
+    /// [`Db::write`] ([`crate::registry::SetAside`] sets the foreign keys aside and one join checks
+    /// them when they are added again). On SQLite it runs on a connection of its own that checks
+    /// no foreign key row by row (a lookup of the parent for every row and key): the people, units
+    /// and award codes are read inside the transaction, which holds the write lock, and the
+    /// registry's insert functions check every row against them; a row naming anything else fails
+    /// the load. Only those insert functions may write through it.
+    pub async fn load(&self, actor: &Actor) -> StoreResult<WriteTx> {
+        if !self.is_sqlite() {
+            return self.write(actor).await;
+        }
+        let options = (*self.conn.get_sqlite_connection_pool().connect_options()).clone().foreign_keys(false);
+        let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Other(format!("không mở được kết nối nạp dữ liệu: {e}")))?;
+        let loader =
+            Db { conn: sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), writers: self.writers.clone() };
+        let mut w = loader.write(actor).await?;
+        let people = crate::org::person_ids(&w.tx).await?;
+        let units = crate::org::IdRow::find_by_statement(stmt(w.backend, "SELECT id FROM unit ORDER BY id", vec![]))
+            .all(&w.tx)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let award_types =
+            CodeRow::find_by_statement(stmt(w.backend, "SELECT code FROM award_type ORDER BY code", vec![]))
+                .all(&w.tx)
+                .await?
+                .into_iter()
+                .map(|r| r.code)
+                .collect();
+        w.refs = Some(Refs { people, units, award_types });
+        Ok(w)
     }
 }
 
@@ -123,6 +178,32 @@ impl WriteTx {
         self.last_hash = hash;
         self.recorded += 1;
         Ok(())
+    }
+
+    /// In a load ([`Db::load`] on SQLite), refuses a row that names a person, unit or award code
+    /// that does not exist, as the foreign keys would have; elsewhere the database checks them.
+    pub(crate) fn check_refs<'a>(
+        &self,
+        people: impl IntoIterator<Item = i64>,
+        units: impl IntoIterator<Item = i64>,
+        codes: impl IntoIterator<Item = &'a str>,
+    ) -> StoreResult<()> {
+        let Some(refs) = &self.refs else { return Ok(()) };
+        if let Some(p) = people.into_iter().find(|p| refs.people.binary_search(p).is_err()) {
+            return Err(StoreError::invalid("person_id", format!("Không có người mã hệ thống {p}")));
+        }
+        if let Some(u) = units.into_iter().find(|u| refs.units.binary_search(u).is_err()) {
+            return Err(StoreError::invalid("unit_id", format!("Không có đơn vị mã hệ thống {u}")));
+        }
+        if let Some(c) = codes.into_iter().find(|c| refs.award_types.binary_search_by(|t| t.as_str().cmp(c)).is_err()) {
+            return Err(StoreError::invalid("award_code", format!("Không có mã khen thưởng “{c}”")));
+        }
+        Ok(())
+    }
+
+    /// Whether this is a load whose foreign keys the insert functions check ([`Db::load`]).
+    pub(crate) fn checks_refs(&self) -> bool {
+        self.refs.is_some()
     }
 
     /// Runs a statement inside the transaction.

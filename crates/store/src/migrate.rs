@@ -94,6 +94,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_emulation.sql"),
         postgres: include_str!("../migrations/postgres/0013_emulation.sql"),
     },
+    Migration {
+        version: 14,
+        name: "award_rows",
+        sqlite: include_str!("../migrations/sqlite/0014_award_rows.sql"),
+        postgres: include_str!("../migrations/postgres/0014_award_rows.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

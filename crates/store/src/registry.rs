@@ -219,7 +219,7 @@ pub struct NewAward {
     pub decision_id: Option<i64>,
 }
 
-fn award_values(a: &NewAward, catalogue: &Catalogue, now: &str) -> StoreResult<Vec<Value>> {
+fn award_values(a: &NewAward, catalogue: &Catalogue) -> StoreResult<Vec<Value>> {
     let code = catalogue
         .canonical(&a.code)
         .ok_or_else(|| StoreError::invalid("award_code", format!("không có mã khen thưởng “{}”", a.code)))?;
@@ -232,12 +232,11 @@ fn award_values(a: &NewAward, catalogue: &Catalogue, now: &str) -> StoreResult<V
         a.period_from.into(),
         a.kind.code().into(),
         a.decision_id.into(),
-        now.to_string().into(),
     ])
 }
 
 const AWARD_INSERT: &str =
-    "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id, created_at) VALUES ";
+    "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id) VALUES ";
 
 /// Rows per statement of the batch inserts on SQLite (with at most 8 values a row, well under its
 /// limit on bound values).
@@ -249,22 +248,14 @@ const PG_BATCH_ROWS: usize = 20_000;
 /// are their SQL types). On SQLite, multi-row `VALUES` statements of bound values: every full
 /// batch has the same text, so each connection prepares it once and a batch only binds values.
 /// On PostgreSQL, whose planner would plan each such statement again, one array per column
-/// (bound as text and cast), unnested into rows. `fixed` is SQL for the columns that follow the bound ones, the same in every
-/// row (literals the caller has checked), or empty.
-async fn insert_values(
-    w: &mut WriteTx,
-    insert: &str,
-    types: &[&str],
-    fixed: &str,
-    values: Vec<Value>,
-) -> StoreResult<u64> {
+/// (bound as text and cast), unnested into rows.
+async fn insert_values(w: &mut WriteTx, insert: &str, types: &[&str], values: Vec<Value>) -> StoreResult<u64> {
     let cols = types.len().max(1);
     let rows_total = values.len() / cols;
     let mut n = 0;
     if w.backend() == sea_orm::DbBackend::Postgres {
         let arrays: Vec<String> = types.iter().map(|t| format!("CAST(? AS {t}[])")).collect();
-        let fixed = if fixed.is_empty() { String::new() } else { format!(", {fixed}") };
-        let sql = format!("{insert} SELECT u.*{fixed} FROM unnest({}) AS u", arrays.join(", "));
+        let sql = format!("{insert} SELECT u.* FROM unnest({}) AS u", arrays.join(", "));
         for chunk in values.chunks(PG_BATCH_ROWS * cols) {
             let mut columns = Vec::with_capacity(cols);
             for k in 0..cols {
@@ -274,11 +265,7 @@ async fn insert_values(
         }
         return Ok(n);
     }
-    let mut row = vec!["?"; cols].join(", ");
-    if !fixed.is_empty() {
-        row = format!("{row}, {fixed}");
-    }
-    let row = format!("({row})");
+    let row = format!("({})", vec!["?"; cols].join(", "));
     let sql_for = |rows: usize| format!("{insert} VALUES {}", vec![row.as_str(); rows].join(", "));
     let full = sql_for(BATCH_ROWS);
     let mut values = values.into_iter();
@@ -330,7 +317,7 @@ fn pg_array<'a>(values: impl Iterator<Item = &'a Value>) -> StoreResult<String> 
 /// table holds: dropped inside the loading transaction and made again from the loaded table
 /// before it commits (one sort per index instead of one B-tree descent per row and index). The
 /// unique ones still refuse a duplicate when they are made again, which fails the load as a
-/// whole. Constraint indexes stay, except on PostgreSQL, where the table's primary key and its
+/// whole. Indexes of units' rows stay (see `units_only`), and so do constraint indexes, except on PostgreSQL, where the table's primary key and its
 /// foreign keys (its own and those of other tables that refer to it) are set aside too and added
 /// again: the key's index is one sort, and one join checks every row against its parent. Dropping
 /// them locks the table, the tables it refers to (person, unit, award_type, decision) and those
@@ -390,7 +377,8 @@ impl SetAside {
                 vec![table.into()],
             )
         };
-        let indexes = definitions(w, sql, values).await?;
+        let indexes: Vec<(String, String)> =
+            definitions(w, sql, values).await?.into_iter().filter(|(_, def)| !units_only(def)).collect();
         for (name, _) in &indexes {
             w.exec(&format!("DROP INDEX {name}"), vec![]).await?;
         }
@@ -485,6 +473,13 @@ impl SetAside {
     }
 }
 
+/// Whether an index holds only units' rows (partial on `unit_id IS NOT NULL`, in either dialect's
+/// spelling). [`SetAside`] leaves such an index in place: a province has a few hundred units, so
+/// growing it row by row costs nothing, while making it again would read the whole table.
+fn units_only(def: &str) -> bool {
+    def.split_once(" WHERE ").is_some_and(|(_, cond)| cond.contains("unit_id IS NOT NULL"))
+}
+
 /// Names and definitions (of indexes or constraints) read from a dialect's catalogue.
 async fn definitions(w: &WriteTx, sql: &str, values: Vec<Value>) -> StoreResult<Vec<(String, String)>> {
     Ok(IndexDef::find_by_statement(stmt(w.backend(), sql, values))
@@ -507,12 +502,8 @@ async fn usual_settings(w: &WriteTx, set_aside: bool) -> StoreResult<()> {
 
 /// Records awards in batches, with one audit entry for the call.
 pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAward], why: &str) -> StoreResult<u64> {
-    let now = now_text();
-    if !now.bytes().all(|b| b.is_ascii_alphanumeric() || b"-:.+".contains(&b)) {
-        return Err(StoreError::Other(format!("giờ hệ thống lạ: {now}")));
-    }
     // Most rows of a large load are a person's award with no period and no decision: those bind
-    // four values instead of eight (the time of the load is written once in the statement).
+    // four values instead of seven. When they were entered is the audit entry's time.
     let (mut plain, mut full) = (Vec::new(), Vec::new());
     for a in rows {
         let code = catalogue
@@ -522,22 +513,41 @@ pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAw
             (Holder::Person(p), None, None) => {
                 plain.extend([Value::from(p), code.into(), a.year.into(), a.kind.code().into()]);
             }
-            _ => full.extend(award_values(a, catalogue, &now)?),
+            _ => full.extend(award_values(a, catalogue)?),
+        }
+    }
+    if w.checks_refs() {
+        w.check_refs(
+            rows.iter().filter_map(|a| a.holder.ids().0),
+            rows.iter().filter_map(|a| a.holder.ids().1),
+            rows.iter().filter_map(|a| catalogue.canonical(&a.code)),
+        )?;
+        let mut decisions: Vec<i64> = rows.iter().filter_map(|a| a.decision_id).collect();
+        decisions.sort_unstable();
+        decisions.dedup();
+        for chunk in decisions.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT COUNT(*) AS n FROM decision WHERE id IN ({marks})");
+            let found = crate::org::count(&w.tx, &sql, chunk.iter().map(|d| (*d).into()).collect()).await?;
+            if found != chunk.len() as u64 {
+                return Err(StoreError::invalid(
+                    "decision_id",
+                    "Khen thưởng ghi theo một quyết định không có trong sổ",
+                ));
+            }
         }
     }
     let mut n = insert_values(
         w,
-        "INSERT INTO award (person_id, award_code, year, kind, created_at, unit_id)",
+        "INSERT INTO award (person_id, award_code, year, kind)",
         &["BIGINT", "TEXT", "INTEGER", "TEXT"],
-        &format!("'{now}', NULL"),
         plain,
     )
     .await?;
     n += insert_values(
         w,
-        "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id, created_at)",
-        &["BIGINT", "BIGINT", "TEXT", "INTEGER", "INTEGER", "TEXT", "BIGINT", "TEXT"],
-        "",
+        "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id)",
+        &["BIGINT", "BIGINT", "TEXT", "INTEGER", "INTEGER", "TEXT", "BIGINT"],
         full,
     )
     .await?;
@@ -568,13 +578,12 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
         }
     }
     let mut sql = String::from(AWARD_INSERT);
-    sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    let award_id =
-        crate::org::IdRow::find_by_statement(stmt(w.backend(), &sql, award_values(a, catalogue, &now_text())?))
-            .one(&w.tx)
-            .await?
-            .ok_or(StoreError::NotFound("khen thưởng vừa ghi"))?
-            .id;
+    sql.push_str("(?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    let award_id = crate::org::IdRow::find_by_statement(stmt(w.backend(), &sql, award_values(a, catalogue)?))
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("khen thưởng vừa ghi"))?
+        .id;
     crate::panel::mark_people(w, p).await?;
     let (ty, id) = a.holder.object();
     w.record(
@@ -590,13 +599,13 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
 
 /// Ratings of many people at once (new rows only), in statements of a few thousand rows.
 pub async fn insert_person_ratings(w: &mut WriteTx, rows: &[(i64, i32, Rating)], why: &str) -> StoreResult<u64> {
+    w.check_refs(rows.iter().map(|r| r.0), [], [])?;
     let mut values = Vec::with_capacity(rows.len() * 3);
     for (p, y, r) in rows {
         values.extend([Value::from(*p), Value::from(*y), Value::from(r.code())]);
     }
-    let n =
-        insert_values(w, "INSERT INTO rating (person_id, year, rating)", &["BIGINT", "INTEGER", "TEXT"], "", values)
-            .await?;
+    let n = insert_values(w, "INSERT INTO rating (person_id, year, rating)", &["BIGINT", "INTEGER", "TEXT"], values)
+        .await?;
     crate::panel::mark_people(w, rows.iter().map(|r| r.0)).await?;
     if n > 0 {
         w.record("rating.import", "rating", None, None, serde_json::json!({"rows": n, "source": why})).await?;
@@ -616,6 +625,7 @@ pub struct NewInitiative {
 }
 
 pub async fn insert_initiatives(w: &mut WriteTx, rows: &[NewInitiative], why: &str) -> StoreResult<u64> {
+    w.check_refs(rows.iter().map(|x| x.person_id), [], [])?;
     let mut values = Vec::with_capacity(rows.len() * 6);
     for x in rows {
         values.extend([
@@ -631,7 +641,6 @@ pub async fn insert_initiatives(w: &mut WriteTx, rows: &[NewInitiative], why: &s
         w,
         "INSERT INTO initiative (person_id, title, year, level, kind, recognised_by)",
         &["BIGINT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT"],
-        "",
         values,
     )
     .await?;

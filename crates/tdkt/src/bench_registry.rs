@@ -221,8 +221,9 @@ fn rows<T: Send + 'static>(
     Ok((rx, reader))
 }
 
-/// Writes the batches of `rx` into `table` in one transaction with `insert`, showing progress.
-/// A load larger than the table sets its indexes aside and makes them again at the end.
+/// Writes the batches of `rx` into `table` in one load transaction ([`Db::load`]) with `insert`,
+/// showing progress. A load larger than the table sets its indexes aside and makes them again at
+/// the end.
 async fn import<T>(
     db: &Db,
     table: &str,
@@ -232,7 +233,7 @@ async fn import<T>(
     insert: impl AsyncFn(&mut WriteTx, &[T]) -> tdkt_store::StoreResult<u64>,
 ) -> anyhow::Result<u64> {
     let pb = bar(total, label);
-    let mut w = db.write(&Actor::system("tdkt bench import")).await?;
+    let mut w = db.load(&Actor::system("tdkt bench import")).await?;
     let aside = registry::SetAside::when_larger(&mut w, table, total).await?;
     let t = Instant::now();
     let mut n = 0;

@@ -2,7 +2,9 @@
 //! (on PostgreSQL also its primary key and the foreign keys on and to it) aside and makes them
 //! again before commit; a duplicate regular award inside such a load is
 //! refused when the unique index is made again, and then nothing of the load is written and every
-//! index is still there.
+//! index is still there. A load's transaction (`Db::load`; on SQLite a connection that checks no
+//! foreign key row by row) refuses a row naming a person, unit, award code or decision that does
+//! not exist, and leaves nothing that breaks a foreign key.
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,7 +13,7 @@ mod common;
 use common::{TestApp, backends};
 use sea_orm::{ConnectionTrait, Statement};
 use tdkt_rules::Engine;
-use tdkt_rules::history::AwardKind;
+use tdkt_rules::history::{AwardKind, Rating};
 use tdkt_store::registry::{self, Holder, NewAward, SetAside};
 use tdkt_store::{Actor, Db};
 
@@ -175,5 +177,87 @@ async fn a_load_larger_than_the_table_sets_its_indexes_aside_and_makes_them_agai
         let want: Vec<(String, String)> =
             titles.iter().map(|t| ((*t).to_string(), "Hội đồng \"cơ sở\"".to_string())).collect();
         assert_eq!(got, want, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_load_checks_every_reference_itself() {
+    let engine = Engine::builtin().unwrap();
+    for b in backends() {
+        let app = TestApp::demo(b, 40).await;
+        let db = &app.tdb.db;
+        let ids = tdkt_store::org::person_ids(&db.conn).await.unwrap();
+        let ghost = i64::from(i32::MAX);
+        let before = count(db, "SELECT COUNT(*) AS n FROM rating").await;
+        let award = |holder, decision_id| NewAward {
+            holder,
+            code: "GK".into(),
+            year: 1995,
+            period_from: None,
+            kind: AwardKind::DotXuat,
+            decision_id,
+        };
+
+        // A good load: every row kept, and nothing that breaks a key.
+        let ratings: Vec<(i64, i32, Rating)> = ids.iter().map(|p| (*p, 1995, Rating::Htxsnv)).collect();
+        let mut w = db.load(&Actor::system("test")).await.unwrap();
+        if db.is_sqlite() {
+            // The checks below are tdkt's own: SQLite checks no key on this connection.
+            let on = w.tx.query_one_raw(Statement::from_string(db.backend(), "PRAGMA foreign_keys")).await;
+            assert_eq!(on.unwrap().unwrap().try_get_by_index::<i64>(0).unwrap(), 0, "{b}");
+        }
+        let aside = SetAside::when_larger(&mut w, "rating", ratings.len() as u64).await.unwrap();
+        registry::insert_person_ratings(&mut w, &ratings, "test").await.unwrap();
+        registry::insert_awards(&mut w, &engine.catalogue, &[award(Holder::Person(ids[0]), None)], "test")
+            .await
+            .unwrap();
+        aside.restore(&mut w).await.unwrap();
+        w.commit().await.unwrap();
+        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM rating").await, before + ids.len() as i64, "{b}");
+        if db.is_sqlite() {
+            let broken = db.conn.query_all_raw(Statement::from_string(db.backend(), "PRAGMA foreign_key_check")).await;
+            assert!(broken.unwrap().is_empty(), "{b}: no row breaks a foreign key");
+        }
+
+        // Each kind of dangling reference fails the load it is in, and nothing of it stays.
+        let awards = count(db, "SELECT COUNT(*) AS n FROM award").await;
+        let initiative = registry::NewInitiative {
+            person_id: ghost,
+            title: "Sáng kiến".into(),
+            year: 1995,
+            level: tdkt_rules::history::Level::CoSo,
+            kind: tdkt_rules::history::WorkKind::SangKien,
+            recognised_by: String::new(),
+        };
+        for case in ["rating", "initiative", "person", "unit", "decision"] {
+            let mut w = db.load(&Actor::system("test")).await.unwrap();
+            let result = match case {
+                "rating" => registry::insert_person_ratings(&mut w, &[(ghost, 1994, Rating::Htnv)], "test").await,
+                "initiative" => registry::insert_initiatives(&mut w, std::slice::from_ref(&initiative), "test").await,
+                "person" => {
+                    let rows = [award(Holder::Person(ids[1]), None), award(Holder::Person(ghost), None)];
+                    registry::insert_awards(&mut w, &engine.catalogue, &rows, "test").await
+                }
+                "unit" => {
+                    registry::insert_awards(&mut w, &engine.catalogue, &[award(Holder::Unit(ghost), None)], "test")
+                        .await
+                }
+                _ => {
+                    let rows = [award(Holder::Person(ids[1]), Some(ghost))];
+                    registry::insert_awards(&mut w, &engine.catalogue, &rows, "test").await
+                }
+            };
+            let failed = result.is_err() || w.commit().await.is_err();
+            assert!(failed, "{b}: a dangling {case} is refused");
+        }
+        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM award").await, awards, "{b}");
+        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM rating").await, before + ids.len() as i64, "{b}");
+        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM initiative WHERE year = 1995").await, 0, "{b}");
+
+        // The server's own connections still check foreign keys.
+        let mut w = db.write(&Actor::system("test")).await.unwrap();
+        let late = registry::insert_person_ratings(&mut w, &[(ghost, 1993, Rating::Htnv)], "test").await;
+        let refused = late.is_err() || w.commit().await.is_err();
+        assert!(refused, "{b}: a write outside a load is checked by the database");
     }
 }
