@@ -245,7 +245,7 @@ mod tests {
     }
 
     #[test]
-    fn clean_takes_the_quick_path_only_for_clean_text() {
+    fn clean_gives_the_same_text_on_its_quick_path_as_on_the_full_one() {
         // The slow path, written out: what `clean` must give for every input.
         let slow = |s: &str| s.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
         for s in [

@@ -45,7 +45,7 @@ pub struct WriteTx {
     recorded: usize,
     /// This process's turn to write (SQLite), held until commit or rollback.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
-    /// A bulk load on SQLite ([`Db::load`]) checks no foreign key row by row: the rows its
+    /// A bulk load on SQLite ([`crate::LoadTx`]) checks no foreign key row by row: the rows its
     /// references may name, read inside the transaction, against which the registry's insert
     /// functions check every row instead.
     refs: Option<Refs>,
@@ -86,44 +86,6 @@ impl Db {
             _turn: turn,
             refs: None,
         })
-    }
-
-    /// Begins a writing transaction for a bulk load of registry rows. On PostgreSQL it is
-    /// [`Db::write`] ([`crate::registry::SetAside`] sets the foreign keys aside and one join checks
-    /// them when they are added again). On SQLite it runs on a connection of its own that checks
-    /// no foreign key row by row (a lookup of the parent for every row and key): the people, units
-    /// and award codes are read inside the transaction, which holds the write lock, and the
-    /// registry's insert functions check every row against them; a row naming anything else fails
-    /// the load. Only those insert functions may write through it.
-    pub async fn load(&self, actor: &Actor) -> StoreResult<WriteTx> {
-        if !self.is_sqlite() {
-            return self.write(actor).await;
-        }
-        let options = (*self.conn.get_sqlite_connection_pool().connect_options()).clone().foreign_keys(false);
-        let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Other(format!("không mở được kết nối nạp dữ liệu: {e}")))?;
-        let loader =
-            Db { conn: sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), writers: self.writers.clone() };
-        let mut w = loader.write(actor).await?;
-        let people = crate::org::person_ids(&w.tx).await?;
-        let units = crate::org::IdRow::find_by_statement(stmt(w.backend, "SELECT id FROM unit ORDER BY id", vec![]))
-            .all(&w.tx)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-        let award_types =
-            CodeRow::find_by_statement(stmt(w.backend, "SELECT code FROM award_type ORDER BY code", vec![]))
-                .all(&w.tx)
-                .await?
-                .into_iter()
-                .map(|r| r.code)
-                .collect();
-        w.refs = Some(Refs { people, units, award_types });
-        Ok(w)
     }
 }
 
@@ -177,6 +139,27 @@ impl WriteTx {
         self.last_seq = fields.seq;
         self.last_hash = hash;
         self.recorded += 1;
+        Ok(())
+    }
+
+    /// Makes this transaction a load that checks its rows' references itself ([`Db::load`]):
+    /// the ids of people and units and the award codes, read inside it.
+    pub(crate) async fn check_refs_itself(&mut self) -> StoreResult<()> {
+        let people = crate::org::person_ids(&self.tx).await?;
+        let units = crate::org::IdRow::find_by_statement(stmt(self.backend, "SELECT id FROM unit ORDER BY id", vec![]))
+            .all(&self.tx)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let award_types =
+            CodeRow::find_by_statement(stmt(self.backend, "SELECT code FROM award_type ORDER BY code", vec![]))
+                .all(&self.tx)
+                .await?
+                .into_iter()
+                .map(|r| r.code)
+                .collect();
+        self.refs = Some(Refs { people, units, award_types });
         Ok(())
     }
 

@@ -18,6 +18,7 @@ pub mod error;
 pub mod files;
 pub mod import;
 pub mod jobs;
+pub mod load;
 pub mod migrate;
 pub mod org;
 pub mod panel;
@@ -31,6 +32,7 @@ pub mod users;
 pub use audit::{Actor, WriteTx};
 pub use db::Db;
 pub use error::{StoreError, StoreResult};
+pub use load::LoadTx;
 
 /// A page of results with the total count (capped for very large searches).
 #[derive(Debug, Clone, serde::Serialize)]

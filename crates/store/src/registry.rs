@@ -537,6 +537,8 @@ pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAw
             }
         }
     }
+    // The ids this call gives, for its audit entry: no other writer runs until it commits.
+    let first = last_award_id(w).await? + 1;
     let mut n = insert_values(
         w,
         "INSERT INTO award (person_id, award_code, year, kind)",
@@ -553,9 +555,29 @@ pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAw
     .await?;
     crate::panel::mark_people(w, rows.iter().filter_map(|a| a.holder.ids().0)).await?;
     if n > 0 {
-        w.record("award.import", "award", None, None, serde_json::json!({"rows": n, "source": why})).await?;
+        let last = last_award_id(w).await?;
+        w.record(
+            "award.import",
+            "award",
+            None,
+            None,
+            serde_json::json!({"rows": n, "source": why, "ids": [first, last]}),
+        )
+        .await?;
     }
     Ok(n)
+}
+
+/// The last id given to an award: on SQLite the largest (rowids grow from it), on PostgreSQL the
+/// sequence's (the table's primary key may be set aside during a load, and with it the index
+/// that would find the largest id).
+async fn last_award_id(w: &WriteTx) -> StoreResult<i64> {
+    let sql = if w.backend() == sea_orm::DbBackend::Postgres {
+        "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS n FROM award_id_seq"
+    } else {
+        "SELECT COALESCE(MAX(id), 0) AS n FROM award"
+    };
+    Ok(crate::org::count(&w.tx, sql, vec![]).await? as i64)
 }
 
 /// Records one award; a second regular award of the same code and year for the same holder is refused.

@@ -11,8 +11,8 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use tdkt_rules::history::{AwardKind, Level, Rating, WorkKind};
 use tdkt_rules::{Catalogue, Engine};
-use tdkt_store::registry::{self, Holder, NewAward, NewInitiative};
-use tdkt_store::{Actor, Db, WriteTx, org};
+use tdkt_store::registry::{Holder, NewAward, NewInitiative};
+use tdkt_store::{Actor, Db, LoadTx, org};
 
 use crate::bench::bar;
 
@@ -221,7 +221,7 @@ fn rows<T: Send + 'static>(
     Ok((rx, reader))
 }
 
-/// Writes the batches of `rx` into `table` in one load transaction ([`Db::load`]) with `insert`,
+/// Writes the batches of `rx` into `table` in one load transaction ([`LoadTx`]) with `insert`,
 /// showing progress. A load larger than the table sets its indexes aside and makes them again at
 /// the end.
 async fn import<T>(
@@ -230,11 +230,11 @@ async fn import<T>(
     label: &str,
     total: u64,
     (mut rx, reader): Rows<T>,
-    insert: impl AsyncFn(&mut WriteTx, &[T]) -> tdkt_store::StoreResult<u64>,
+    insert: impl AsyncFn(&mut LoadTx, &[T]) -> tdkt_store::StoreResult<u64>,
 ) -> anyhow::Result<u64> {
     let pb = bar(total, label);
     let mut w = db.load(&Actor::system("tdkt bench import")).await?;
-    let aside = registry::SetAside::when_larger(&mut w, table, total).await?;
+    let aside = w.set_aside(table, total).await?;
     let t = Instant::now();
     let mut n = 0;
     let loaded: anyhow::Result<()> = async {
@@ -247,13 +247,13 @@ async fn import<T>(
     }
     .await;
     if let Err(e) = loaded {
-        aside.abandon(&mut w).await?;
+        w.abandon(aside).await?;
         return Err(e);
     }
     let rows = secs(t);
     pb.set_message(format!("{label}: tạo chỉ mục"));
     let t = Instant::now();
-    aside.restore(&mut w).await?;
+    w.restore(aside).await?;
     let index = secs(t);
     let t = Instant::now();
     w.commit().await?;
@@ -270,10 +270,8 @@ async fn import_ratings(db: &Db, file: &Path, ids: Arc<Vec<i64>>, total: u64) ->
         let r = Rating::parse(v).ok_or_else(|| row_error(file, line, format!("mức đánh giá “{v}” không hợp lệ")))?;
         Ok((p, y, r))
     })?;
-    import(db, "rating", "đánh giá", total, rx, async |w, b| {
-        registry::insert_person_ratings(w, b, "tdkt bench import").await
-    })
-    .await
+    import(db, "rating", "đánh giá", total, rx, async |w, b| w.insert_person_ratings(b, "tdkt bench import").await)
+        .await
 }
 
 async fn import_awards(
@@ -303,7 +301,7 @@ async fn import_awards(
         })
     })?;
     import(db, "award", "khen thưởng", total, rx, async |w, b| {
-        registry::insert_awards(w, catalogue, b, "tdkt bench import").await
+        w.insert_awards(catalogue, b, "tdkt bench import").await
     })
     .await
 }
@@ -326,10 +324,8 @@ async fn import_initiatives(db: &Db, file: &Path, ids: Arc<Vec<i64>>, total: u64
             recognised_by: String::new(),
         })
     })?;
-    import(db, "initiative", "sáng kiến", total, rx, async |w, b| {
-        registry::insert_initiatives(w, b, "tdkt bench import").await
-    })
-    .await
+    import(db, "initiative", "sáng kiến", total, rx, async |w, b| w.insert_initiatives(b, "tdkt bench import").await)
+        .await
 }
 
 async fn timed_runs(db: &Db, engine: &Engine, award: &str, year: i32, runs: usize) -> anyhow::Result<()> {

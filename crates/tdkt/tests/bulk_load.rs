@@ -2,7 +2,7 @@
 //! (on PostgreSQL also its primary key and the foreign keys on and to it) aside and makes them
 //! again before commit; a duplicate regular award inside such a load is
 //! refused when the unique index is made again, and then nothing of the load is written and every
-//! index is still there. A load's transaction (`Db::load`; on SQLite a connection that checks no
+//! index is still there. A load's transaction (`Db::load`, a `LoadTx`; on SQLite a connection that checks no
 //! foreign key row by row) refuses a row naming a person, unit, award code or decision that does
 //! not exist, and leaves nothing that breaks a foreign key.
 
@@ -198,26 +198,41 @@ async fn a_load_checks_every_reference_itself() {
             decision_id,
         };
 
-        // A good load: every row kept, and nothing that breaks a key.
-        let ratings: Vec<(i64, i32, Rating)> = ids.iter().map(|p| (*p, 1995, Rating::Htxsnv)).collect();
+        // A good load, larger than the rating table so that its indexes are set aside: every row
+        // kept, and nothing that breaks a key.
+        let ratings: Vec<(i64, i32, Rating)> =
+            (1970..=1995).flat_map(|y| ids.iter().map(move |p| (*p, y, Rating::Htxsnv))).collect();
+        assert!(ratings.len() as i64 > before, "{b}: the load outgrows the table");
         let mut w = db.load(&Actor::system("test")).await.unwrap();
-        if db.is_sqlite() {
-            // The checks below are tdkt's own: SQLite checks no key on this connection.
-            let on = w.tx.query_one_raw(Statement::from_string(db.backend(), "PRAGMA foreign_keys")).await;
-            assert_eq!(on.unwrap().unwrap().try_get_by_index::<i64>(0).unwrap(), 0, "{b}");
-        }
-        let aside = SetAside::when_larger(&mut w, "rating", ratings.len() as u64).await.unwrap();
-        registry::insert_person_ratings(&mut w, &ratings, "test").await.unwrap();
-        registry::insert_awards(&mut w, &engine.catalogue, &[award(Holder::Person(ids[0]), None)], "test")
-            .await
-            .unwrap();
-        aside.restore(&mut w).await.unwrap();
+        // The checks below are tdkt's own on SQLite: the database checks no key on this connection.
+        assert_eq!(w.database_checks_keys().await.unwrap(), !db.is_sqlite(), "{b}");
+        let aside = w.set_aside("rating", ratings.len() as u64).await.unwrap();
+        assert!(format!("{aside:?}").contains("rating_person"), "{b}: {aside:?}");
+        w.insert_person_ratings(&ratings, "test").await.unwrap();
+        let last = count(db, "SELECT MAX(id) AS n FROM award").await;
+        w.insert_awards(&engine.catalogue, &[award(Holder::Person(ids[0]), None)], "test").await.unwrap();
+        w.restore(aside).await.unwrap();
         w.commit().await.unwrap();
-        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM rating").await, before + ids.len() as i64, "{b}");
+        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM rating").await, before + ratings.len() as i64, "{b}");
         if db.is_sqlite() {
             let broken = db.conn.query_all_raw(Statement::from_string(db.backend(), "PRAGMA foreign_key_check")).await;
             assert!(broken.unwrap().is_empty(), "{b}: no row breaks a foreign key");
         }
+        // The import's audit entry names the ids it gave, for when each award was entered.
+        let entry = db
+            .conn
+            .query_one_raw(Statement::from_string(
+                db.backend(),
+                "SELECT detail FROM audit_log WHERE action = 'award.import' ORDER BY seq DESC LIMIT 1",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<String>("", "detail")
+            .unwrap();
+        let new_id = count(db, "SELECT MAX(id) AS n FROM award").await;
+        assert!(new_id > last, "{b}");
+        assert!(entry.contains(&format!("\"ids\":[{new_id},{new_id}]")), "{b}: {entry}");
 
         // Each kind of dangling reference fails the load it is in, and nothing of it stays.
         let awards = count(db, "SELECT COUNT(*) AS n FROM award").await;
@@ -232,26 +247,20 @@ async fn a_load_checks_every_reference_itself() {
         for case in ["rating", "initiative", "person", "unit", "decision"] {
             let mut w = db.load(&Actor::system("test")).await.unwrap();
             let result = match case {
-                "rating" => registry::insert_person_ratings(&mut w, &[(ghost, 1994, Rating::Htnv)], "test").await,
-                "initiative" => registry::insert_initiatives(&mut w, std::slice::from_ref(&initiative), "test").await,
+                "rating" => w.insert_person_ratings(&[(ghost, 1994, Rating::Htnv)], "test").await,
+                "initiative" => w.insert_initiatives(std::slice::from_ref(&initiative), "test").await,
                 "person" => {
                     let rows = [award(Holder::Person(ids[1]), None), award(Holder::Person(ghost), None)];
-                    registry::insert_awards(&mut w, &engine.catalogue, &rows, "test").await
+                    w.insert_awards(&engine.catalogue, &rows, "test").await
                 }
-                "unit" => {
-                    registry::insert_awards(&mut w, &engine.catalogue, &[award(Holder::Unit(ghost), None)], "test")
-                        .await
-                }
-                _ => {
-                    let rows = [award(Holder::Person(ids[1]), Some(ghost))];
-                    registry::insert_awards(&mut w, &engine.catalogue, &rows, "test").await
-                }
+                "unit" => w.insert_awards(&engine.catalogue, &[award(Holder::Unit(ghost), None)], "test").await,
+                _ => w.insert_awards(&engine.catalogue, &[award(Holder::Person(ids[1]), Some(ghost))], "test").await,
             };
             let failed = result.is_err() || w.commit().await.is_err();
             assert!(failed, "{b}: a dangling {case} is refused");
         }
         assert_eq!(count(db, "SELECT COUNT(*) AS n FROM award").await, awards, "{b}");
-        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM rating").await, before + ids.len() as i64, "{b}");
+        assert_eq!(count(db, "SELECT COUNT(*) AS n FROM rating").await, before + ratings.len() as i64, "{b}");
         assert_eq!(count(db, "SELECT COUNT(*) AS n FROM initiative WHERE year = 1995").await, 0, "{b}");
 
         // The server's own connections still check foreign keys.

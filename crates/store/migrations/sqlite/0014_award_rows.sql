@@ -1,6 +1,7 @@
 -- An award row was written with the time it was entered, and the time was never read: the audit
 -- log says when an award was entered (`award.create` names the award, an import's entry its
--- source and rows). In a bulk load the column was close to half of an award row's bytes, each
+-- source, its rows and the range of ids it gave). The times of awards entered before this
+-- migration are not kept. In a bulk load the column was close to half of an award row's bytes, each
 -- written twice (the WAL, then the database file).
 ALTER TABLE award DROP COLUMN created_at;
 

@@ -1,0 +1,88 @@
+//! Bulk loads of registry rows (a province's first registry, `tdkt bench registry`): a
+//! [`LoadTx`] writes only through the registry's batch insert functions, with
+//! [`SetAside`] for the indexes of a table the load outgrows.
+//!
+//! On PostgreSQL a load is an ordinary [`WriteTx`]: `SetAside` drops the foreign keys and one join
+//! checks them when they are added again. On SQLite it runs on a connection of its own that
+//! checks no foreign key row by row (a lookup of the parent for every row and key was a visible
+//! part of the single writer's time): the ids of people and units and the award codes are read
+//! inside the transaction, which holds the write lock, and the insert functions check every row
+//! against them, failing the load on a dangling one. Nothing else can write through a `LoadTx`,
+//! so no row written with the database's checks off escapes tdkt's own.
+
+use tdkt_rules::Catalogue;
+use tdkt_rules::history::Rating;
+
+use crate::audit::{Actor, WriteTx};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::registry::{self, NewAward, NewInitiative, SetAside};
+
+/// The transaction of a bulk load; see the module's documentation.
+pub struct LoadTx {
+    w: WriteTx,
+}
+
+impl Db {
+    /// Begins a bulk load on behalf of `actor`.
+    pub async fn load(&self, actor: &Actor) -> StoreResult<LoadTx> {
+        if !self.is_sqlite() {
+            return Ok(LoadTx { w: self.write(actor).await? });
+        }
+        let options = (*self.conn.get_sqlite_connection_pool().connect_options()).clone().foreign_keys(false);
+        let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Other(format!("không mở được kết nối nạp dữ liệu: {e}")))?;
+        // The same writer queue as every other write of this process.
+        let loader =
+            Db { conn: sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), writers: self.writers.clone() };
+        let mut w = loader.write(actor).await?;
+        w.check_refs_itself().await?;
+        Ok(LoadTx { w })
+    }
+}
+
+impl LoadTx {
+    /// Sets the indexes of `table` aside when `rows` outnumber its rows ([`SetAside::when_larger`]).
+    pub async fn set_aside(&mut self, table: &str, rows: u64) -> StoreResult<SetAside> {
+        SetAside::when_larger(&mut self.w, table, rows).await
+    }
+
+    /// Makes the indexes again ([`SetAside::restore`]); its error fails the load.
+    pub async fn restore(&mut self, aside: SetAside) -> StoreResult<()> {
+        aside.restore(&mut self.w).await
+    }
+
+    /// After a failed load ([`SetAside::abandon`]).
+    pub async fn abandon(&mut self, aside: SetAside) -> StoreResult<()> {
+        aside.abandon(&mut self.w).await
+    }
+
+    pub async fn insert_awards(&mut self, catalogue: &Catalogue, rows: &[NewAward], why: &str) -> StoreResult<u64> {
+        registry::insert_awards(&mut self.w, catalogue, rows, why).await
+    }
+
+    pub async fn insert_person_ratings(&mut self, rows: &[(i64, i32, Rating)], why: &str) -> StoreResult<u64> {
+        registry::insert_person_ratings(&mut self.w, rows, why).await
+    }
+
+    pub async fn insert_initiatives(&mut self, rows: &[NewInitiative], why: &str) -> StoreResult<u64> {
+        registry::insert_initiatives(&mut self.w, rows, why).await
+    }
+
+    /// Whether the database itself checks this load's foreign keys as rows are written (false
+    /// on SQLite, where tdkt checks them).
+    pub async fn database_checks_keys(&self) -> StoreResult<bool> {
+        if self.w.backend() != sea_orm::DbBackend::Sqlite {
+            return Ok(true);
+        }
+        Ok(crate::org::count(&self.w.tx, "SELECT foreign_keys AS n FROM pragma_foreign_keys", vec![]).await? == 1)
+    }
+
+    /// Commits the load and its audit entries.
+    pub async fn commit(self) -> StoreResult<()> {
+        self.w.commit().await
+    }
+}
