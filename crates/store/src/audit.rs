@@ -184,9 +184,26 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Whether this is a load whose foreign keys the insert functions check ([`Db::load`]).
-    pub(crate) fn checks_refs(&self) -> bool {
-        self.refs.is_some()
+    /// In a load, as [`WriteTx::check_refs`] for the decisions rows name (few: read by query).
+    pub(crate) async fn check_decisions(&self, ids: impl IntoIterator<Item = i64>) -> StoreResult<()> {
+        if self.refs.is_none() {
+            return Ok(());
+        }
+        let mut ids: Vec<i64> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT COUNT(*) AS n FROM decision WHERE id IN ({marks})");
+            let found = crate::org::count(&self.tx, &sql, chunk.iter().map(|d| (*d).into()).collect()).await?;
+            if found != chunk.len() as u64 {
+                return Err(StoreError::invalid(
+                    "decision_id",
+                    "Khen thưởng ghi theo một quyết định không có trong sổ",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Runs a statement inside the transaction.

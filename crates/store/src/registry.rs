@@ -238,7 +238,7 @@ fn award_values(a: &NewAward, catalogue: &Catalogue) -> StoreResult<Vec<Value>> 
 const AWARD_INSERT: &str =
     "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id) VALUES ";
 
-/// Rows per statement of the batch inserts on SQLite (with at most 8 values a row, well under its
+/// Rows per statement of the batch inserts on SQLite (with at most 7 values a row, well under its
 /// limit on bound values).
 const BATCH_ROWS: usize = 1000;
 /// Rows per statement of the batch inserts on PostgreSQL (one array value per column).
@@ -317,8 +317,8 @@ fn pg_array<'a>(values: impl Iterator<Item = &'a Value>) -> StoreResult<String> 
 /// table holds: dropped inside the loading transaction and made again from the loaded table
 /// before it commits (one sort per index instead of one B-tree descent per row and index). The
 /// unique ones still refuse a duplicate when they are made again, which fails the load as a
-/// whole. Indexes of units' rows stay (see `units_only`), and so do constraint indexes, except on PostgreSQL, where the table's primary key and its
-/// foreign keys (its own and those of other tables that refer to it) are set aside too and added
+/// whole. Indexes of units' rows stay (see `units_only`), and so do constraint indexes, except on
+/// PostgreSQL, where the table's primary key and its foreign keys (its own and those of other tables that refer to it) are set aside too and added
 /// again: the key's index is one sort, and one join checks every row against its parent. Dropping
 /// them locks the table, the tables it refers to (person, unit, award_type, decision) and those
 /// that refer to it (certificates, decisions' lists) against readers until
@@ -516,27 +516,12 @@ pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAw
             _ => full.extend(award_values(a, catalogue)?),
         }
     }
-    if w.checks_refs() {
-        w.check_refs(
-            rows.iter().filter_map(|a| a.holder.ids().0),
-            rows.iter().filter_map(|a| a.holder.ids().1),
-            rows.iter().filter_map(|a| catalogue.canonical(&a.code)),
-        )?;
-        let mut decisions: Vec<i64> = rows.iter().filter_map(|a| a.decision_id).collect();
-        decisions.sort_unstable();
-        decisions.dedup();
-        for chunk in decisions.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = format!("SELECT COUNT(*) AS n FROM decision WHERE id IN ({marks})");
-            let found = crate::org::count(&w.tx, &sql, chunk.iter().map(|d| (*d).into()).collect()).await?;
-            if found != chunk.len() as u64 {
-                return Err(StoreError::invalid(
-                    "decision_id",
-                    "Khen thưởng ghi theo một quyết định không có trong sổ",
-                ));
-            }
-        }
-    }
+    w.check_refs(
+        rows.iter().filter_map(|a| a.holder.ids().0),
+        rows.iter().filter_map(|a| a.holder.ids().1),
+        rows.iter().filter_map(|a| catalogue.canonical(&a.code)),
+    )?;
+    w.check_decisions(rows.iter().filter_map(|a| a.decision_id)).await?;
     // The ids this call gives, for its audit entry: no other writer runs until it commits.
     let first = last_award_id(w).await? + 1;
     let mut n = insert_values(
