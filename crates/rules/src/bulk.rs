@@ -6,6 +6,12 @@
 //! answer is the one [`Engine::check`] gives for the same history (the test
 //! `tests/bulk.rs` compares both on random histories), without the texts.
 //!
+//! Binding a plan to a panel ([`Plan::bind`]) turns the columns it reads into short words seen
+//! from the year considered (the last 7 or 15 years exactly, the earlier ones merged into one
+//! bit), stored as bit planes: for every 64 people, one machine word per year. [`Plan::run`]
+//! judges 64 people with a few word operations per condition and year; the few people whose
+//! answer depends on the merged years are judged again from their whole words.
+//!
 //! A person with a record outside the years a word holds is listed in `Panel::outside`; the
 //! caller judges them from their whole history with [`Plan::judge`].
 
@@ -445,6 +451,11 @@ impl Op {
     fn standard(&self) -> bool {
         !matches!(self, Op::Review | Op::NotPending | Op::NoDiscipline | Op::NotAlreadyAwarded)
     }
+
+    /// Whether the op reads the window fixed by the chains before it.
+    fn reads_window(&self) -> bool {
+        matches!(self, Op::Rating { .. } | Op::RatingCount { .. } | Op::TitleCount { .. } | Op::Initiatives { .. })
+    }
 }
 
 /// A column a plan reads, derived from the panel when bound.
@@ -471,6 +482,8 @@ pub struct Plan<'e> {
     common: Vec<u8>,
     /// The years of the award itself (any kind), to tell who already holds it.
     held: usize,
+    /// Per route and condition, whether a later condition of the route reads the window.
+    window_read: Vec<Vec<bool>>,
 }
 
 impl<'e> Plan<'e> {
@@ -487,6 +500,7 @@ impl<'e> Plan<'e> {
             routes: Vec::new(),
             common: Vec::new(),
             held: 0,
+            window_read: Vec::new(),
         };
         let set = prepared.set;
         let prereq: Vec<AwardKind> =
@@ -588,6 +602,7 @@ impl<'e> Plan<'e> {
                 Op::Review => false,
                 _ => true,
             });
+            plan.window_read.push((0..ops.len()).map(|k| ops[k + 1..].iter().any(Op::reads_window)).collect());
             plan.routes.push(ops);
             plan.common.push(common);
         }
@@ -626,17 +641,63 @@ impl<'e> Plan<'e> {
         self.routes.get(r).is_some_and(|ops| ops.iter().any(Op::standard))
     }
 
+    /// How many years the short words of this plan hold exactly: seven when every chain it asks
+    /// for is shorter than that, fifteen when it looks back to an earlier award (which may be long
+    /// ago) or at titles awarded every few years. A chain may run on past what it asks for; the
+    /// people whose answer depends on how far go to the whole words either way.
+    pub fn width(&self) -> Width {
+        let near = self.routes.iter().flatten().all(|op| match op {
+            Op::Rating { years, .. } => *years < 7,
+            Op::TitleChain { count, period: 1, .. } => *count < 7,
+            Op::TitleChain { .. } | Op::PriorAward { .. } => false,
+            _ => true,
+        });
+        if near { Width::Narrow } else { Width::Wide }
+    }
+
     /// Derives the plan's columns from a panel (unions of award kinds, sums of initiative
-    /// columns); every column is a plain slice of one word per person afterwards.
+    /// columns) as short words of [`Plan::width`], or wide ones when more than one person in a
+    /// hundred has a chain through all the narrow words' years whose window a later condition
+    /// counts in (a run of good ratings, common enough): the whole words would judge them.
     pub fn bind<'p>(&self, panel: &'p Panel) -> Bound<'p> {
+        if self.width() == Width::Narrow {
+            let narrow = self.shorten_all::<u8>(panel);
+            let long = self.routes.iter().any(|ops| {
+                ops.iter().enumerate().any(|(k, op)| match op {
+                    Op::Rating { col, .. } | Op::TitleChain { col, period: 1, .. } => {
+                        ops[k + 1..].iter().any(Op::reads_window)
+                            && narrow[*col].iter().filter(|w| **w == u8::MAX).count() * 100 > panel.len()
+                    }
+                    _ => false,
+                })
+            });
+            if !long {
+                return Bound { panel, short: Columns::Narrow(narrow.iter().map(|c| slice(c)).collect()) };
+            }
+        }
+        self.bind_as(panel, Width::Wide)
+    }
+
+    /// [`Plan::bind`] with short words of a given width: either gives the same answers, the
+    /// narrow ones leave more people to the whole words when their records reach far back.
+    pub fn bind_as<'p>(&self, panel: &'p Panel, width: Width) -> Bound<'p> {
+        let short = match width {
+            Width::Narrow => Columns::Narrow(self.shorten_all::<u8>(panel).iter().map(|c| slice(c)).collect()),
+            Width::Wide => Columns::Wide(self.shorten_all::<u16>(panel).iter().map(|c| slice(c)).collect()),
+        };
+        Bound { panel, short }
+    }
+
+    /// Every column of the plan as one short word per person.
+    fn shorten_all<W: Short>(&self, panel: &Panel) -> Vec<Vec<W>> {
         let n = panel.len();
         let b = self.bit;
-        let shorten_col = |c: &[u64]| -> Vec<u16> {
-            let mut v: Vec<u16> = c.iter().map(|w| shorten(*w, b)).collect();
-            v.resize(n, 0);
+        let shorten_col = |c: &[u64]| -> Vec<W> {
+            let mut v: Vec<W> = c.iter().map(|w| W::shorten(*w, b)).collect();
+            v.resize(n, W::ZERO);
             v
         };
-        let mut sums: BTreeMap<(Vec<String>, usize), Vec<Vec<u16>>> = BTreeMap::new();
+        let mut sums: BTreeMap<(Vec<String>, usize), Vec<Vec<W>>> = BTreeMap::new();
         let mut short = Vec::with_capacity(self.sources.len());
         for s in &self.sources {
             let col = match s {
@@ -644,35 +705,35 @@ impl<'e> Plan<'e> {
                     let mut present = names.iter().filter_map(|nm| panel.masks.get(nm));
                     let mut v = match present.next() {
                         Some(first) => shorten_col(first),
-                        None => vec![0; n],
+                        None => vec![W::ZERO; n],
                     };
                     for c in present {
                         for (d, w) in v.iter_mut().zip(c.iter()) {
-                            *d |= shorten(*w, b);
+                            *d |= W::shorten(*w, b);
                         }
                     }
                     for r in panel.revoked.iter().filter(|r| r.on > self.prepared.on && names.contains(&r.column)) {
                         if let (Some(d), Some(rb)) = (v.get_mut(r.person as usize), bit(r.year)) {
-                            *d |= shorten(1 << rb, b);
+                            *d |= W::shorten(1 << rb, b);
                         }
                     }
                     v
                 }
                 Source::Sum { names, count, k } => {
                     let planes = sums.entry((names.clone(), *count)).or_insert_with(|| {
-                        let shortened: Vec<Vec<Vec<u16>>> = names
+                        let shortened: Vec<Vec<Vec<W>>> = names
                             .iter()
                             .filter_map(|nm| panel.planes.get(nm))
                             .map(|planes| planes.iter().map(|p| shorten_col(p)).collect())
                             .collect();
                         sum_planes(shortened.iter(), *count, n)
                     });
-                    planes.get(*k).cloned().unwrap_or_else(|| vec![0; n])
+                    planes.get(*k).cloned().unwrap_or_else(|| vec![W::ZERO; n])
                 }
             };
             short.push(col);
         }
-        Bound { panel, short }
+        short
     }
 
     /// The whole words of the plan's columns for the people `idx` only (ascending), in that
@@ -719,13 +780,41 @@ impl<'e> Plan<'e> {
     /// The work is split across `threads`.
     pub fn run(&self, bound: &Bound<'_>, threads: usize) -> Result<Vec<u8>, EngineError> {
         let panel = bound.panel;
-        let n = panel.len();
-        let mut out = vec![0u8; n];
-        // Per person facts of the sparse columns.
+        let mut out = vec![0u8; panel.len()];
+        let undecided = match &bound.short {
+            Columns::Narrow(cols) => self.run_parts(cols, panel, &mut out, threads),
+            Columns::Wide(cols) => self.run_parts(cols, panel, &mut out, threads),
+        };
+        if !undecided.is_empty() {
+            self.run_whole(panel, &undecided, &mut out);
+        }
+        for &i in &panel.outside {
+            if let Some(o) = out.get_mut(i as usize) {
+                *o = 0;
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many people of the panel the short words leave to the whole words (they are judged
+    /// all the same, more slowly): for tests and benchmarks.
+    pub fn undecided(&self, bound: &Bound<'_>) -> usize {
+        let mut out = vec![0u8; bound.panel.len()];
+        match &bound.short {
+            Columns::Narrow(cols) => self.run_parts(cols, bound.panel, &mut out, 1).len(),
+            Columns::Wide(cols) => self.run_parts(cols, bound.panel, &mut out, 1).len(),
+        }
+    }
+
+    /// The evaluation on whole words of the people `undecided` (ascending), whose answer depends
+    /// on years the short words merge.
+    fn run_whole(&self, panel: &Panel, undecided: &[usize], out: &mut [u8]) {
         let year = self.prepared.year;
         let on = self.prepared.on;
-        let mut flags: Vec<(u32, u64, bool)> = Vec::new(); // (person, allowed years, blocked on date)
+        let pos = |p: u32| undecided.binary_search(&(p as usize)).ok().map(|k| k as u32);
+        let mut flags: Vec<(u32, u64, bool)> = Vec::new(); // (position, allowed years, blocked on date)
         for (i, d) in &panel.discipline {
+            let Some(k) = pos(*i) else { continue };
             if d.from.year() <= year {
                 let after = d.to.map(|t| t.year() + 1).unwrap_or(i32::MAX / 2);
                 // Years from `after` on: the bits at and below its bit.
@@ -738,70 +827,80 @@ impl<'e> Plan<'e> {
                         None => 0,
                     }
                 };
+                flags.push((k, allowed, false));
+            }
+            if d.from <= on && d.to.is_none_or(|t| t >= on) {
+                flags.push((k, u64::MAX, true));
+            }
+        }
+        flags.sort_by_key(|f| f.0);
+        let mut pending: Vec<u32> =
+            panel.pending.iter().filter(|(_, s)| s.open_on(on)).filter_map(|(i, _)| pos(*i)).collect();
+        pending.sort_unstable();
+        let cols = self.gather(panel, undecided);
+        let recruited: Vec<i32> =
+            undecided.iter().map(|&i| panel.recruited.get(i).copied().unwrap_or(NO_DATE)).collect();
+        let mut sub = vec![0u8; undecided.len()];
+        self.run_range(&Gathered { cols: &cols, recruited: &recruited }, &mut sub, &flags, &pending);
+        for (&i, r) in undecided.iter().zip(sub) {
+            out[i] = r;
+        }
+    }
+
+    /// The short-word evaluation of the whole panel, split across `threads`; returns the people
+    /// left undecided (ascending).
+    fn run_parts<const P: usize>(
+        &self,
+        cols: &[Vec<[u64; P]>],
+        panel: &Panel,
+        out: &mut [u8],
+        threads: usize,
+    ) -> Vec<usize> {
+        let year = self.prepared.year;
+        let on = self.prepared.on;
+        let exact = (P - 1) as i32;
+        let all = u16::MAX >> (16 - P);
+        // Discipline seen from the year: (person, years allowed as a short word, blocked on the
+        // date). Counting starts the year after the period ends: bits 0 to `year - after`. A
+        // period that ended before the short words' exact years allows all of them and not the
+        // merged ones, which only a chain reaching into them would need, and such a chain sends
+        // the person to the whole words anyway.
+        let mut flags: Vec<(u32, u16, bool)> = Vec::new();
+        for (i, d) in &panel.discipline {
+            if d.from.year() <= year {
+                let after = d.to.map(|t| t.year() + 1).unwrap_or(i32::MAX / 2);
+                let allowed = if after <= FIRST_YEAR {
+                    all
+                } else if after > year {
+                    0
+                } else {
+                    (1u16 << (year - after + 1).min(exact)) - 1
+                };
                 flags.push((*i, allowed, false));
             }
             if d.from <= on && d.to.is_none_or(|t| t >= on) {
-                flags.push((*i, u64::MAX, true));
+                flags.push((*i, all, true));
             }
         }
         flags.sort_by_key(|f| f.0);
         let mut pending: Vec<u32> = panel.pending.iter().filter(|(_, s)| s.open_on(on)).map(|(i, _)| *i).collect();
         pending.sort_unstable();
-        // The same facts seen from the year, for the short words.
-        let mut short_flags: Vec<(u32, u16, bool, bool)> = Vec::new(); // (person, allowed, blocked, undecided)
-        for (i, d) in &panel.discipline {
-            if d.from.year() <= year {
-                let after = d.to.map(|t| t.year() + 1).unwrap_or(i32::MAX / 2);
-                let (allowed, undecided) = if after <= FIRST_YEAR {
-                    (u16::MAX, false)
-                } else if after > year {
-                    (0, false)
-                } else if year - after < 15 {
-                    ((1u16 << (year - after + 1)) - 1, false)
-                } else {
-                    (u16::MAX, true)
-                };
-                short_flags.push((*i, allowed, false, undecided));
-            }
-            if d.from <= on && d.to.is_none_or(|t| t >= on) {
-                short_flags.push((*i, u16::MAX, true, false));
-            }
-        }
-        short_flags.sort_by_key(|f| f.0);
-        let chunk = n.div_ceil(threads.max(1)).max(1);
-        let mut undecided: Vec<usize> = Vec::new();
+        let n = out.len();
+        // Each thread takes whole words of 64 people.
+        let chunk = n.div_ceil(threads.max(1)).next_multiple_of(64).max(64);
+        let mut undecided = Vec::new();
         std::thread::scope(|s| {
             let mut handles = Vec::new();
             for (c, part) in out.chunks_mut(chunk).enumerate() {
                 let lo = c * chunk;
-                let (flags, pending) = (&short_flags, &pending);
-                handles.push(s.spawn(move || self.run_short(bound, lo, part, flags, pending)));
+                let (flags, pending) = (&flags, &pending);
+                handles.push(s.spawn(move || self.run_sliced(cols, &panel.recruited, lo, part, flags, pending)));
             }
             for h in handles {
                 undecided.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             }
         });
-        // People whose answer depends on years the short words merge: their whole words.
-        if !undecided.is_empty() {
-            undecided.sort_unstable();
-            let cols = self.gather(panel, &undecided);
-            let recruited: Vec<i32> =
-                undecided.iter().map(|&i| panel.recruited.get(i).copied().unwrap_or(NO_DATE)).collect();
-            let pos = |p: u32| undecided.binary_search(&(p as usize)).ok().map(|k| k as u32);
-            let flags: Vec<(u32, u64, bool)> = flags.iter().filter_map(|f| pos(f.0).map(|k| (k, f.1, f.2))).collect();
-            let pending: Vec<u32> = pending.iter().filter_map(|&p| pos(p)).collect();
-            let mut sub = vec![0u8; undecided.len()];
-            self.run_range(&Gathered { cols: &cols, recruited: &recruited }, &mut sub, &flags, &pending);
-            for (&i, r) in undecided.iter().zip(sub) {
-                out[i] = r;
-            }
-        }
-        for &i in &panel.outside {
-            if let Some(o) = out.get_mut(i as usize) {
-                *o = 0;
-            }
-        }
-        Ok(out)
+        undecided
     }
 
     /// The routes eligible for one whole history (for the people in `Panel::outside`).
@@ -813,176 +912,187 @@ impl<'e> Plan<'e> {
 
     /// Whether each person already holds the award for the year (any kind, not revoked).
     pub fn held(&self, bound: &Bound<'_>, i: usize) -> bool {
-        bound.short[self.held].get(i).is_some_and(|w| w & 1 == 1)
+        let year = |planes: Option<&u64>| planes.is_some_and(|p| p >> (i % 64) & 1 == 1);
+        match &bound.short {
+            Columns::Narrow(cols) => year(cols[self.held].get(i / 64).map(|w| &w[0])),
+            Columns::Wide(cols) => year(cols[self.held].get(i / 64).map(|w| &w[0])),
+        }
     }
 
-    /// The evaluation on short words (the 15 years up to the one considered); returns the
-    /// people whose answer needs earlier years, whose `out` is left for [`Plan::run_range`].
-    fn run_short(
+    /// The evaluation on short words (the few years up to the one considered, see [`Short`])
+    /// held as bit planes ([`Columns`]): 64 people at a time, one machine word per year, so that
+    /// a condition costs a few word operations per 64 people and year. `lo` is a multiple of 64. Returns the people whose answer
+    /// needs earlier years, whose `out` is left for [`Plan::run_range`]; `out` starts zeroed.
+    fn run_sliced<const P: usize>(
         &self,
-        bound: &Bound<'_>,
+        cols: &[Vec<[u64; P]>],
+        recruited: &[i32],
         lo: usize,
         out: &mut [u8],
-        flags: &[(u32, u16, bool, bool)],
+        flags: &[(u32, u16, bool)],
         pending: &[u32],
     ) -> Vec<usize> {
-        const BLOCK: usize = 2048;
-        let panel = bound.panel;
+        let top = P - 1; // the plane of every earlier year
         let mut undecided = Vec::new();
-        let mut smask0 = [0u16; BLOCK];
-        let mut blocked = [false; BLOCK];
-        let mut pend = [false; BLOCK];
-        let mut unsure = [false; BLOCK];
-        let mut smask = [0u16; BLOCK];
-        let mut w = [0u16; BLOCK];
-        let mut fail = [false; BLOCK];
-        let mut std_ = [0u8; BLOCK];
+        let mut fi = flags.partition_point(|f| (f.0 as usize) < lo);
+        let mut pi = pending.partition_point(|&i| (i as usize) < lo);
         let mut base = 0;
         while base < out.len() {
-            let len = BLOCK.min(out.len() - base);
+            let len = 64.min(out.len() - base);
             let g = lo + base;
-            let col = |c: usize| &bound.short[c][g..g + len];
-            let smask0 = &mut smask0[..len];
-            smask0.fill(u16::MAX);
-            blocked[..len].fill(false);
-            pend[..len].fill(false);
-            unsure[..len].fill(false);
+            let word = g / 64;
+            let live = if len == 64 { u64::MAX } else { (1u64 << len) - 1 };
+            let col = |c: usize| &cols[c][word];
+            // Where counting starts (law G5, G6): after the last award of `fresh`.
+            let mut s0 = [u64::MAX; P];
             for &c in &self.fresh {
-                for (s, &x) in smask0.iter_mut().zip(col(c)) {
-                    let m = x & !1;
-                    *s &= (m & m.wrapping_neg()).wrapping_sub(1);
+                let x = col(c);
+                let mut seen = 0;
+                for k in 1..P {
+                    seen |= x[k];
+                    s0[k] &= !seen;
                 }
             }
-            let from = flags.partition_point(|f| (f.0 as usize) < g);
-            for &(i, allowed, on_date, undecided) in flags[from..].iter().take_while(|f| (f.0 as usize) < g + len) {
-                let j = i as usize - g;
-                smask0[j] &= allowed;
-                blocked[j] |= on_date;
-                unsure[j] |= undecided;
+            // Discipline, and who is blocked on the date.
+            let mut blocked = 0u64;
+            let mut unsure = 0u64;
+            while let Some(&(i, allowed, on_date)) = flags.get(fi).filter(|f| (f.0 as usize) < g + len) {
+                let lane = 1u64 << (i as usize - g);
+                for (k, s) in s0.iter_mut().enumerate() {
+                    if allowed >> k & 1 == 0 {
+                        *s &= !lane;
+                    }
+                }
+                blocked |= if on_date { lane } else { 0 };
+                fi += 1;
             }
-            let from = pending.partition_point(|&i| (i as usize) < g);
-            for &i in pending[from..].iter().take_while(|&&i| (i as usize) < g + len) {
-                pend[i as usize - g] = true;
+            let mut pend = 0u64;
+            while let Some(&i) = pending.get(pi).filter(|&&i| (i as usize) < g + len) {
+                pend |= 1u64 << (i as usize - g);
+                pi += 1;
             }
-            let held = col(self.held);
-            let (smask, w, fail, std_, unsure) =
-                (&mut smask[..len], &mut w[..len], &mut fail[..len], &mut std_[..len], &mut unsure[..len]);
-            for (r, ops) in self.routes.iter().enumerate() {
+            let held = col(self.held)[0];
+            let mut eligible = [0u64; 8];
+            for (r, ops) in self.routes.iter().enumerate().take(8) {
                 if !ops.iter().any(Op::standard) {
                     continue;
                 }
-                smask.copy_from_slice(smask0);
-                w.fill(u16::MAX); // no window yet
-                fail.fill(false);
-                std_.fill(0);
-                for op in ops {
-                    let counts = u8::from(op.standard());
+                let mut s = s0;
+                // The window fixed so far; `open`: people with none yet (their span is the year).
+                let mut w = [u64::MAX; P];
+                let mut open = u64::MAX;
+                let mut fail = 0u64;
+                // Whether a standard condition was judged: always, but for the length of service
+                // of someone whose recruitment date is not known.
+                let mut judged = 0u64;
+                let mut any = false;
+                for (n, op) in ops.iter().enumerate() {
+                    any |= op.standard() && !matches!(op, Op::Service { cutoff: Some(_) });
                     match op {
                         Op::Rating { col: c, years } | Op::TitleChain { col: c, count: years, period: 1 } => {
-                            let c = col(*c);
+                            let x0 = col(*c);
                             // A rating chain stays inside the window of what came before; a title chain does not.
-                            let keep = if matches!(op, Op::Rating { .. }) { 0 } else { u16::MAX };
-                            let need = if *years >= 16 { u16::MAX } else { (1u16 << years) - 1 };
-                            let deep = *years >= 15;
-                            let lanes = c.iter().zip(smask.iter()).zip(w.iter_mut()).zip(fail.iter_mut());
-                            for ((((&x0, &s), w), f), (u, n)) in lanes.zip(unsure.iter_mut().zip(std_.iter_mut())) {
-                                let x = x0 & s & (*w | keep);
-                                let run = x & !x.wrapping_add(1);
-                                *f |= run & need != need;
-                                // A run up to the last exact year may go on into the merged ones.
-                                *u |= deep | ((run & SHORT_LAST != 0) & (x0 & SHORT_TOP != 0));
-                                *w = run | 1;
-                                *n += counts;
+                            let keep = if matches!(op, Op::Rating { .. }) { 0 } else { u64::MAX };
+                            // run[k]: a chain of years from the year back to k years before it.
+                            let mut run = [0u64; P];
+                            let mut chain = u64::MAX;
+                            for k in 0..P {
+                                chain &= x0[k] & s[k] & (w[k] | keep);
+                                run[k] = chain;
                             }
+                            let years = *years as usize;
+                            if years > 0 {
+                                fail |= !run[years.min(P) - 1];
+                            }
+                            // A chain up to the last exact year may go on into the merged ones:
+                            // what it is then decides only if a later condition reads its window.
+                            unsure |= if years >= top {
+                                u64::MAX
+                            } else if self.window_read[r][n] {
+                                run[top - 1] & x0[top]
+                            } else {
+                                0
+                            };
+                            w = run;
+                            w[0] = u64::MAX;
+                            open = run[top];
                         }
                         Op::RatingCount { col: c, count } | Op::TitleCount { col: c, count } => {
-                            let c = col(*c);
-                            for j in 0..len {
-                                let span = if w[j] == u16::MAX { 1 } else { w[j] };
-                                unsure[j] |= span & SHORT_TOP != 0;
-                                fail[j] |= (c[j] & span).count_ones() < *count;
-                                std_[j] += counts;
-                            }
+                            // Counted in the exact years; a window reaching into the merged ones
+                            // leaves undecided only those not yet there.
+                            let span = span(&w, open);
+                            let ok = at_least([col(*c)], &span, *count as usize);
+                            unsure |= span[top] & !ok;
+                            fail |= !ok;
                         }
                         Op::TitleChain { .. } => {
                             // Titles awarded every few years: the whole words decide.
-                            unsure.fill(true);
+                            unsure = u64::MAX;
                         }
                         Op::PriorAward { col: c } => {
-                            let c = col(*c);
-                            for j in 0..len {
-                                let m = c[j] & !1;
-                                if m == 0 {
-                                    fail[j] = true;
-                                } else {
-                                    let low = m & m.wrapping_neg();
-                                    unsure[j] |= low == SHORT_TOP;
-                                    smask[j] &= low.wrapping_sub(1);
-                                    w[j] = smask[j];
-                                    unsure[j] |= w[j] & SHORT_TOP != 0;
+                            let x = col(*c);
+                            // The years after the most recent earlier award.
+                            let mut after = s;
+                            let mut seen = 0;
+                            for k in 1..P {
+                                if k == top {
+                                    // The award is only in the merged years.
+                                    unsure |= !seen & x[top];
                                 }
-                                std_[j] += counts;
+                                seen |= x[k];
+                                after[k] &= !seen;
                             }
-                        }
-                        Op::Initiatives { sk, dt, count: 2, same_kind: true } if sk.len() == 2 && dt.len() == 2 => {
-                            let (s0, s1, d0, d1) = (col(sk[0]), col(sk[1]), col(dt[0]), col(dt[1]));
-                            let planes = s0.iter().zip(s1).zip(d0.iter().zip(d1));
-                            let state = w.iter().zip(unsure.iter_mut()).zip(fail.iter_mut().zip(std_.iter_mut()));
-                            for (((&s0, &s1), (&d0, &d1)), ((&w, u), (f, n))) in planes.zip(state) {
-                                let span = if w == u16::MAX { 1 } else { w };
-                                *u |= span & SHORT_TOP != 0;
-                                let (a, d) = (s0 & span, d0 & span);
-                                let two = (s1 & span) | (a & a.wrapping_sub(1)) | (d1 & span) | (d & d.wrapping_sub(1));
-                                *f |= two == 0;
-                                *n += counts;
+                            let none = !seen;
+                            fail |= none;
+                            unsure |= seen & after[top];
+                            for k in 0..P {
+                                s[k] = (s[k] & none) | (after[k] & seen);
+                                w[k] = (w[k] & none) | (after[k] & seen);
                             }
+                            open &= none;
                         }
                         Op::Initiatives { sk, dt, count, same_kind } => {
-                            let sk: Vec<&[u16]> = sk.iter().map(|c| col(*c)).collect();
-                            let dt: Vec<&[u16]> = dt.iter().map(|c| col(*c)).collect();
-                            for j in 0..len {
-                                let span = if w[j] == u16::MAX { 1 } else { w[j] };
-                                unsure[j] |= span & SHORT_TOP != 0;
-                                let a: u32 = sk.iter().map(|c| (c[j] & span).count_ones()).sum();
-                                let d: u32 = dt.iter().map(|c| (c[j] & span).count_ones()).sum();
-                                let ok = if *same_kind { a.max(d) >= *count } else { a + d >= *count };
-                                fail[j] |= !ok;
-                                std_[j] += counts;
+                            let span = span(&w, open);
+                            let count = *count as usize;
+                            let sk = sk.iter().map(|c| col(*c));
+                            let dt = dt.iter().map(|c| col(*c));
+                            let ok = if *same_kind {
+                                at_least(sk, &span, count) | at_least(dt, &span, count)
+                            } else {
+                                at_least(sk.chain(dt), &span, count)
+                            };
+                            unsure |= span[top] & !ok;
+                            fail |= !ok;
+                        }
+                        Op::Service { cutoff: None } => {}
+                        Op::Service { cutoff: Some(cut) } => {
+                            for (j, &rec) in recruited[g..g + len].iter().enumerate() {
+                                let known = rec != NO_DATE;
+                                judged |= u64::from(known) << j;
+                                fail |= u64::from(known & (rec > *cut)) << j;
                             }
                         }
-                        Op::Service { cutoff } => match cutoff {
-                            None => {
-                                for s in std_.iter_mut() {
-                                    *s += counts;
-                                }
-                            }
-                            Some(cut) => {
-                                let rec = &panel.recruited[g..g + len];
-                                for j in 0..len {
-                                    if rec[j] != NO_DATE {
-                                        fail[j] |= rec[j] > *cut;
-                                        std_[j] += counts;
-                                    }
-                                }
-                            }
-                        },
                         Op::Review | Op::NotPending | Op::NoDiscipline | Op::NotAlreadyAwarded => {}
                     }
                 }
                 let common = self.common[r];
-                let (cp, cd, ch) = (common & 1 != 0, common & 2 != 0, common & 4 != 0);
-                let blocks = pend[..len].iter().zip(&blocked[..len]).zip(held);
-                let verdict = std_.iter().zip(fail.iter());
-                for ((o, ((&p, &bl), &h)), (&n, &f)) in out[base..base + len].iter_mut().zip(blocks).zip(verdict) {
-                    let blocked_now = (cp & p) | (cd & bl) | (ch & (h & 1 != 0));
-                    *o |= u8::from((n > 0) & !f & !blocked_now) << r;
+                let pick = |on: bool, m: u64| if on { m } else { 0 };
+                let blocked_now =
+                    pick(common & 1 != 0, pend) | pick(common & 2 != 0, blocked) | pick(common & 4 != 0, held);
+                eligible[r] = (if any { u64::MAX } else { judged }) & !fail & !blocked_now;
+            }
+            let unsure = unsure & live;
+            for (r, e) in eligible.iter().enumerate() {
+                let mut e = e & live & !unsure;
+                while e != 0 {
+                    out[base + e.trailing_zeros() as usize] |= 1 << r;
+                    e &= e - 1;
                 }
             }
-            for (j, u) in unsure.iter().enumerate() {
-                if *u {
-                    out[base + j] = 0;
-                    undecided.push(g + j);
-                }
+            let mut u = unsure;
+            while u != 0 {
+                undecided.push(g + u.trailing_zeros() as usize);
+                u &= u - 1;
             }
             base += len;
         }
@@ -1197,9 +1307,109 @@ where
 #[derive(Debug)]
 pub struct Bound<'p> {
     pub panel: &'p Panel,
-    /// The plan's columns seen from the year considered: bit `k` is `k` years before it, for
-    /// `k < 15`; bit 15 is set when any earlier year is (see [`SHORT_TOP`]).
-    short: Vec<Vec<u16>>,
+    /// The plan's columns seen from the year considered (see [`Short`]).
+    short: Columns,
+}
+
+impl Bound<'_> {
+    /// The width of the short words.
+    pub fn width(&self) -> Width {
+        match self.short {
+            Columns::Narrow(_) => Width::Narrow,
+            Columns::Wide(_) => Width::Wide,
+        }
+    }
+}
+
+/// How many years a short word holds exactly (see [`Plan::width`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// 7 years and the merged earlier ones: 8 bits a person and column.
+    Narrow,
+    /// 15 years and the merged earlier ones: 16 bits.
+    Wide,
+}
+
+/// The plan's columns as bit planes: for each 64 people, plane `k` holds bit `k` of their short
+/// words (bit `j` of a plane is person `64 × word + j`).
+#[derive(Debug)]
+enum Columns {
+    Narrow(Vec<Vec<[u64; 8]>>),
+    Wide(Vec<Vec<[u64; 16]>>),
+}
+
+/// Short words as bit planes of 64 people.
+fn slice<W: Short, const P: usize>(col: &[W]) -> Vec<[u64; P]> {
+    let mut out = vec![[0u64; P]; col.len().div_ceil(64)];
+    for (planes, words) in out.iter_mut().zip(col.chunks(64)) {
+        for (j, w) in words.iter().enumerate() {
+            let mut v = w.bits();
+            while v != 0 {
+                planes[v.trailing_zeros() as usize] |= 1 << j;
+                v &= v - 1;
+            }
+        }
+    }
+    out
+}
+
+/// The windows `w` as the span in which things are counted: the year alone for the people
+/// still `open` (no window fixed yet).
+#[inline]
+fn span<const P: usize>(w: &[u64; P], open: u64) -> [u64; P] {
+    let mut s = [0u64; P];
+    for k in 0..P {
+        s[k] = if k == 0 { w[0] | open } else { w[k] & !open };
+    }
+    s
+}
+
+/// The people with at least `count` bits set in `span` across the exact planes of `cols` (the
+/// last plane, of the merged years, is left out: its one bit may stand for several years, or
+/// for years outside the span).
+fn at_least<'a, const P: usize>(cols: impl IntoIterator<Item = &'a [u64; P]>, span: &[u64; P], count: usize) -> u64 {
+    const MOST: usize = 16;
+    if count == 0 {
+        return u64::MAX;
+    }
+    if count > MOST {
+        // Counts no rule asks for today: person by person.
+        let mut totals = [0usize; 64];
+        for c in cols {
+            for k in 0..P - 1 {
+                let mut m = c[k] & span[k];
+                while m != 0 {
+                    totals[m.trailing_zeros() as usize] += 1;
+                    m &= m - 1;
+                }
+            }
+        }
+        return totals.iter().enumerate().fold(0, |acc, (j, t)| acc | (u64::from(*t >= count) << j));
+    }
+    if count == 2 {
+        // The common case ("two initiatives"), with the two counters in registers.
+        let (mut one, mut two) = (0u64, 0u64);
+        for c in cols {
+            for k in 0..P - 1 {
+                let a = c[k] & span[k];
+                two |= one & a;
+                one |= a;
+            }
+        }
+        return two;
+    }
+    // ge[t]: the people with more than t so far.
+    let mut ge = [0u64; MOST];
+    for c in cols {
+        for k in 0..P - 1 {
+            let a = c[k] & span[k];
+            for t in (1..count).rev() {
+                ge[t] |= ge[t - 1] & a;
+            }
+            ge[0] |= a;
+        }
+    }
+    ge[count - 1]
 }
 
 /// The whole words of some people (see [`Plan::gather`]) and their recruitment dates.
@@ -1208,15 +1418,36 @@ struct Gathered<'a> {
     recruited: &'a [i32],
 }
 
-/// The bit of a short word that stands for every year 15 or more years before the one considered.
-const SHORT_TOP: u16 = 1 << 15;
-/// The last exact bit of a short word.
-const SHORT_LAST: u16 = 1 << 14;
-
-fn shorten(w: u64, b: u32) -> u16 {
-    let v = w >> b;
-    (v & 0x7FFF) as u16 | if v >> 15 != 0 { SHORT_TOP } else { 0 }
+/// A year word seen from the year considered: bit `k` is `k` years before it for `k < BITS - 1`,
+/// and the top bit is set when any earlier year is. What it cannot tell (a run of years that
+/// goes on into the merged ones) sends the person to the whole words.
+trait Short:
+    Copy + Default + std::ops::BitAnd<Output = Self> + std::ops::BitOr<Output = Self> + std::ops::BitOrAssign
+{
+    const ZERO: Self;
+    fn shorten(w: u64, b: u32) -> Self;
+    fn bits(self) -> u64;
 }
+
+macro_rules! short_word {
+    ($t:ty) => {
+        impl Short for $t {
+            const ZERO: Self = 0;
+            #[inline(always)]
+            fn shorten(w: u64, b: u32) -> Self {
+                const EXACT: u32 = <$t>::BITS - 1;
+                let v = w >> b;
+                (v & ((1 << EXACT) - 1)) as $t | if v >> EXACT != 0 { 1 << EXACT } else { 0 }
+            }
+            #[inline(always)]
+            fn bits(self) -> u64 {
+                u64::from(self)
+            }
+        }
+    };
+}
+short_word!(u8);
+short_word!(u16);
 
 /// Why a plan could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -1,8 +1,9 @@
-//! Benchmarks on generated data, on SQLite or PostgreSQL: `tdkt bench search` (person search on
-//! N people) and `tdkt bench registry` (N people with 20 years of records written as CSV,
-//! imported, then bulk eligibility timed beside the same rule as one SQL query) and
-//! `tdkt bench dossiers` (the office's queue and a council's vote over HTTP) and `tdkt bench cycle`
-//! (block scoring and ranking, and a long plan's import).
+//! Benchmarks on generated data: `tdkt bench search` (person search on N people),
+//! `tdkt bench registry` (N people with 20 years of records written as CSV, imported, then bulk
+//! eligibility timed beside the same rule as one SQL query), `tdkt bench dossiers` (the office's
+//! queue and a council's vote over HTTP) and `tdkt bench cycle` (block scoring and ranking, and a
+//! long plan's import), on SQLite or PostgreSQL; `tdkt bench eval` (the evaluation of bulk
+//! eligibility alone, in memory, no database).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -93,6 +94,19 @@ pub enum BenchCmd {
         #[arg(long)]
         reuse: bool,
     },
+    /// The evaluation of bulk eligibility alone, in memory: the people and records of
+    /// `bench registry` put straight into a panel (no database), the plan run many times.
+    Eval {
+        #[arg(long, default_value_t = 1_000_000)]
+        people: usize,
+        #[arg(long, default_value = "BK_TINH")]
+        award: String,
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        /// Timed runs on each number of threads.
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
 }
 
 /// A progress bar with a message, its position and the time left.
@@ -133,6 +147,7 @@ pub async fn run(cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
             crate::bench_registry::run(*people, database_url.as_deref(), csv.as_deref(), award, *year, *runs, *reuse)
                 .await
         }
+        BenchCmd::Eval { people, award, year, runs } => crate::bench_eval::run(*people, award, *year, *runs),
     }
 }
 

@@ -16,8 +16,11 @@ use tdkt_store::{Actor, Db, LoadTx, org};
 
 use crate::bench::bar;
 
-const FIRST: i32 = 2006;
-const LAST: i32 = 2025;
+/// The years of the generated records.
+pub(crate) const FIRST: i32 = 2006;
+pub(crate) const LAST: i32 = 2025;
+/// The seed of the generated histories.
+pub(crate) const SEED: u64 = 2026;
 /// Rows per insert call (one audit entry each).
 const BATCH: usize = 50_000;
 
@@ -132,7 +135,7 @@ fn write_csv(dir: &Path, ids: &[i64], recruited: &[NaiveDate]) -> anyhow::Result
     let (mut nr, mut na, mut ni) = (0, 0, 0);
     let pb = bar(ids.len() as u64, "ghi CSV");
     for (i, (&id, &rec)) in ids.iter().zip(recruited).enumerate() {
-        let h = tdkt_demo::history::history(2026, i as u64, rec, FIRST, LAST);
+        let h = tdkt_demo::history::history(SEED, i as u64, rec, FIRST, LAST);
         let id = id.to_string();
         for (y, rating) in &h.ratings {
             r.write_record([id.as_str(), &y.to_string(), rating])?;

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod bench_cycle;
 pub mod bench_dossiers;
+pub mod bench_eval;
 pub mod bench_registry;
 pub mod check;
 pub mod cli;
