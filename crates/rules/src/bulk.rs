@@ -1338,19 +1338,36 @@ enum Columns {
     Wide(Vec<Vec<[u64; 16]>>),
 }
 
-/// Short words as bit planes of 64 people.
+/// Short words as bit planes of 64 people: eight people's bytes at a time turned into the
+/// eight planes' bytes by a bit transpose, with no branch on the data.
 fn slice<W: Short, const P: usize>(col: &[W]) -> Vec<[u64; P]> {
     let mut out = vec![[0u64; P]; col.len().div_ceil(64)];
     for (planes, words) in out.iter_mut().zip(col.chunks(64)) {
-        for (j, w) in words.iter().enumerate() {
-            let mut v = w.bits();
-            while v != 0 {
-                planes[v.trailing_zeros() as usize] |= 1 << j;
-                v &= v - 1;
+        for (g, eight) in words.chunks(8).enumerate() {
+            for b in 0..P / 8 {
+                let mut x = 0u64;
+                for (i, w) in eight.iter().enumerate() {
+                    x |= ((w.bits() >> (8 * b)) & 0xFF) << (8 * i);
+                }
+                let x = transpose8(x);
+                for k in 0..8 {
+                    planes[8 * b + k] |= ((x >> (8 * k)) & 0xFF) << (8 * g);
+                }
             }
         }
     }
     out
+}
+
+/// The 8×8 bit matrix whose row `i` is byte `i` (column `j` its bit `j`), transposed: bit
+/// `8i + j` goes to bit `8j + i`.
+fn transpose8(mut x: u64) -> u64 {
+    let t = (x ^ (x >> 7)) & 0x00AA_00AA_00AA_00AA;
+    x ^= t ^ (t << 7);
+    let t = (x ^ (x >> 14)) & 0x0000_CCCC_0000_CCCC;
+    x ^= t ^ (t << 14);
+    let t = (x ^ (x >> 28)) & 0x0000_0000_F0F0_F0F0;
+    x ^ t ^ (t << 28)
 }
 
 /// The windows `w` as the span in which things are counted: the year alone for the people
@@ -1467,4 +1484,40 @@ pub struct BulkRow {
     pub routes: u8,
     /// The award is already recorded for the year.
     pub held: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bit `k` of person `j`'s word, one bit at a time.
+    fn slow<W: Short, const P: usize>(col: &[W]) -> Vec<[u64; P]> {
+        let mut out = vec![[0u64; P]; col.len().div_ceil(64)];
+        for (j, w) in col.iter().enumerate() {
+            for (k, plane) in out[j / 64].iter_mut().enumerate() {
+                *plane |= ((w.bits() >> k) & 1) << (j % 64);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn bit_planes_hold_each_persons_word() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // Full words, a last word of 64, of 1 and of a length that is not a multiple of 8.
+        for n in [64, 128, 65, 77, 3, 1000] {
+            let narrow: Vec<u8> = (0..n).map(|_| next() as u8).collect();
+            assert_eq!(slice::<u8, 8>(&narrow), slow::<u8, 8>(&narrow), "{n} narrow");
+            let wide: Vec<u16> = (0..n).map(|_| next() as u16).collect();
+            assert_eq!(slice::<u16, 16>(&wide), slow::<u16, 16>(&wide), "{n} wide");
+        }
+        let x = 0x0123_4567_89ab_cdefu64;
+        assert_eq!(transpose8(transpose8(x)), x);
+    }
 }
