@@ -662,28 +662,31 @@ impl<'e> Plan<'e> {
     pub fn bind<'p>(&self, panel: &'p Panel) -> Bound<'p> {
         if self.width() == Width::Narrow {
             let narrow = self.shorten_all::<u8>(panel);
-            let long = self.routes.iter().any(|ops| {
-                ops.iter().enumerate().any(|(k, op)| match op {
-                    Op::Rating { col, .. } | Op::TitleChain { col, period: 1, .. } => {
-                        ops[k + 1..].iter().any(Op::reads_window)
-                            && narrow[*col].iter().filter(|w| **w == u8::MAX).count() * 100 > panel.len()
-                    }
-                    _ => false,
-                })
-            });
-            if !long {
-                return Bound { panel, short: Columns::Narrow(narrow.iter().map(|c| slice(c)).collect()) };
+            if !self.runs_past(&narrow, panel.len()) {
+                return Bound { panel, short: Columns::Narrow(planes(&narrow)) };
             }
         }
         self.bind_as(panel, Width::Wide)
+    }
+
+    /// Whether more than one person in a hundred has a chain through all the years of the
+    /// narrow words `narrow` whose window a later condition of its route reads.
+    fn runs_past(&self, narrow: &[Vec<u8>], people: usize) -> bool {
+        let chains = self.routes.iter().zip(&self.window_read).flat_map(|(ops, read)| ops.iter().zip(read));
+        chains.filter(|(_, read)| **read).any(|(op, _)| match op {
+            Op::Rating { col, .. } | Op::TitleChain { col, period: 1, .. } => {
+                narrow[*col].iter().filter(|w| **w == u8::MAX).count() * 100 > people
+            }
+            _ => false,
+        })
     }
 
     /// [`Plan::bind`] with short words of a given width: either gives the same answers, the
     /// narrow ones leave more people to the whole words when their records reach far back.
     pub fn bind_as<'p>(&self, panel: &'p Panel, width: Width) -> Bound<'p> {
         let short = match width {
-            Width::Narrow => Columns::Narrow(self.shorten_all::<u8>(panel).iter().map(|c| slice(c)).collect()),
-            Width::Wide => Columns::Wide(self.shorten_all::<u16>(panel).iter().map(|c| slice(c)).collect()),
+            Width::Narrow => Columns::Narrow(planes(&self.shorten_all::<u8>(panel))),
+            Width::Wide => Columns::Wide(planes(&self.shorten_all::<u16>(panel))),
         };
         Bound { panel, short }
     }
@@ -1336,6 +1339,11 @@ pub enum Width {
 enum Columns {
     Narrow(Vec<Vec<[u64; 8]>>),
     Wide(Vec<Vec<[u64; 16]>>),
+}
+
+/// Every column of short words as bit planes.
+fn planes<W: Short, const P: usize>(short: &[Vec<W>]) -> Vec<Vec<[u64; P]>> {
+    short.iter().map(|c| slice(c)).collect()
 }
 
 /// Short words as bit planes of 64 people: eight people's bytes at a time turned into the
