@@ -229,9 +229,9 @@ impl Panel {
     /// The panel as named columns of bytes, for storage. `id` is always first.
     pub fn encode(&self) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
-        out.push(("id".to_string(), self.ids.iter().flat_map(|v| v.to_le_bytes()).collect()));
-        out.push(("unit".to_string(), self.units.iter().flat_map(|v| v.to_le_bytes()).collect()));
-        out.push(("recruited".to_string(), self.recruited.iter().flat_map(|v| v.to_le_bytes()).collect()));
+        out.push(("id".to_string(), encode_ints(self.ids.iter().copied())));
+        out.push(("unit".to_string(), encode_ints(self.units.iter().copied())));
+        out.push(("recruited".to_string(), encode_ints(self.recruited.iter().map(|&d| i64::from(d)))));
         for (name, col) in &self.masks {
             out.push((name.clone(), encode_words(col, self.ids.len())));
         }
@@ -261,34 +261,26 @@ impl Panel {
     }
 
     /// Reads many chunks written by [`Panel::encode`] into one panel, decoding each column
-    /// straight into its place (no per-chunk panel, no second copy).
-    pub fn decode_chunks<'a>(chunks: &[Vec<(&'a str, &'a [u8])>]) -> Result<Panel, BulkError> {
-        let mut offsets = Vec::with_capacity(chunks.len());
+    /// straight into its place (no per-chunk panel, no second copy), the chunks shared out among
+    /// `threads` threads, each filling its own range of people in every column.
+    pub fn decode_chunks<'a>(chunks: &[Vec<(&'a str, &'a [u8])>], threads: usize) -> Result<Panel, BulkError> {
+        let mut offsets = Vec::with_capacity(chunks.len() + 1);
         let mut total = 0usize;
         for cols in chunks {
             let ids = cols.iter().find(|(n, _)| *n == "id").map(|(_, b)| *b).ok_or_else(|| corrupt("id", "thiếu"))?;
-            if ids.len() % 8 != 0 {
-                return Err(corrupt("id", "độ dài không khớp"));
-            }
             offsets.push(total);
-            total += ids.len() / 8;
+            total += ints_count(ids).ok_or_else(|| corrupt("id", "độ dài không khớp"))?;
         }
-        let mut p = Panel {
-            ids: Vec::with_capacity(total),
-            units: vec![0; total],
-            recruited: vec![NO_DATE; total],
-            ..Panel::default()
-        };
+        offsets.push(total);
+        let mut p =
+            Panel { ids: vec![0; total], units: vec![0; total], recruited: vec![NO_DATE; total], ..Panel::default() };
+        // Every column and plane is made first (zero), so that the threads fill disjoint parts; the
+        // lists of a few records each are read here.
         for (cols, &off) in chunks.iter().zip(&offsets) {
-            let n = cols.iter().find(|(c, _)| *c == "id").map(|(_, b)| b.len() / 8).unwrap_or(0);
             let shift = |i: u32| i + off as u32;
             for &(name, bytes) in cols {
                 match name {
-                    "id" => p.ids.extend(fixed::<8, i64>(bytes, name, i64::from_le_bytes)?),
-                    "unit" => fill_fixed::<8, i64>(&mut p.units[off..off + n], bytes, name, i64::from_le_bytes)?,
-                    "recruited" => {
-                        fill_fixed::<4, i32>(&mut p.recruited[off..off + n], bytes, name, i32::from_le_bytes)?
-                    }
+                    "id" | "unit" | "recruited" => {}
                     "discipline" => {
                         let v: Vec<(u32, DisciplineRecord)> =
                             serde_json::from_slice(bytes).map_err(|e| corrupt(name, e.to_string()))?;
@@ -309,100 +301,304 @@ impl Panel {
                         p.outside.extend(v.into_iter().map(shift));
                     }
                     _ if name.starts_with("init:") => {
-                        let (&k, mut rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
+                        let k = usize::from(*bytes.first().ok_or_else(|| corrupt(name, "rỗng"))?);
                         let planes = p.planes.entry(name.to_string()).or_default();
-                        for j in 0..usize::from(k) {
-                            let (len, tail) = rest.split_at_checked(4).ok_or_else(|| corrupt(name, "thiếu độ dài"))?;
-                            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-                            let (e, tail) = tail.split_at_checked(len).ok_or_else(|| corrupt(name, "thiếu dữ liệu"))?;
-                            if planes.len() <= j {
-                                planes.push(vec![0; total]);
-                            }
-                            decode_words_into(&mut planes[j][off..off + n], e, name)?;
-                            rest = tail;
+                        while planes.len() < k {
+                            planes.push(vec![0; total]);
                         }
                     }
                     _ => {
-                        let col = p.masks.entry(name.to_string()).or_insert_with(|| vec![0; total]);
-                        decode_words_into(&mut col[off..off + n], bytes, name)?;
+                        p.masks.entry(name.to_string()).or_insert_with(|| vec![0; total]);
                     }
                 }
             }
         }
-        if p.ids.len() != total {
-            return Err(corrupt("id", "độ dài không khớp"));
+        // Chunks `cuts[t]..cuts[t + 1]` go to thread `t`; people from `offsets[cuts[t]]`.
+        let parts = threads.clamp(1, chunks.len().max(1));
+        let cuts: Vec<usize> = (0..=parts).map(|t| chunks.len() * t / parts).collect();
+        let starts: Vec<usize> = cuts[1..parts].iter().map(|&c| offsets[c]).collect();
+        let mut fills: Vec<Fill> = (0..parts).map(|_| Fill::default()).collect();
+        for (f, s) in fills.iter_mut().zip(split_at(&mut p.ids, &starts)) {
+            f.ids = s;
+        }
+        for (f, s) in fills.iter_mut().zip(split_at(&mut p.units, &starts)) {
+            f.units = s;
+        }
+        for (f, s) in fills.iter_mut().zip(split_at(&mut p.recruited, &starts)) {
+            f.recruited = s;
+        }
+        for (name, col) in p.masks.iter_mut() {
+            for (f, s) in fills.iter_mut().zip(split_at(col, &starts)) {
+                f.words.push((name.as_str(), None, s));
+            }
+        }
+        for (name, planes) in p.planes.iter_mut() {
+            for (j, plane) in planes.iter_mut().enumerate() {
+                for (f, s) in fills.iter_mut().zip(split_at(plane, &starts)) {
+                    f.words.push((name.as_str(), Some(j), s));
+                }
+            }
+        }
+        let job = |t: usize, f: Fill<'_>| {
+            let (from, to) = (cuts[t], cuts[t + 1]);
+            f.fill(&chunks[from..to], &offsets[from..=to])
+        };
+        if parts == 1 {
+            fills.into_iter().try_for_each(|f| job(0, f))?;
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = fills.into_iter().enumerate().map(|(t, f)| s.spawn(move || job(t, f))).collect();
+                handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(corrupt("id", "luồng đọc dừng"))))
+            })?;
         }
         Ok(p)
     }
 
     /// Reads columns written by [`Panel::encode`] (any subset that holds `id`).
     pub fn decode<'a>(columns: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<Panel, BulkError> {
-        Panel::decode_chunks(&[columns.into_iter().collect()])
+        Panel::decode_chunks(&[columns.into_iter().collect()], 1)
     }
 }
 
-fn fixed<const N: usize, T>(bytes: &[u8], name: &str, f: fn([u8; N]) -> T) -> Result<Vec<T>, BulkError> {
-    if !bytes.len().is_multiple_of(N) {
-        return Err(corrupt(name, "độ dài không khớp"));
-    }
-    Ok(bytes.chunks_exact(N).map(|c| f(c.try_into().unwrap_or([0; N]))).collect())
+/// One thread's share of a panel being read: the same range of people in every column.
+#[derive(Default)]
+struct Fill<'p> {
+    ids: &'p mut [i64],
+    units: &'p mut [i64],
+    recruited: &'p mut [i32],
+    /// Year words by column name, and plane for initiative columns.
+    words: Vec<(&'p str, Option<usize>, &'p mut [u64])>,
 }
 
-/// Dense (tag 0, one word per person) or sparse (tag 1, index and word of the non-zero ones),
-/// whichever is smaller.
-fn encode_words(col: &[u64], n: usize) -> Vec<u8> {
-    let nz = col.iter().filter(|w| **w != 0).count();
-    if nz * 12 < n * 8 {
-        let mut b = Vec::with_capacity(1 + nz * 12);
-        b.push(1);
-        for (i, w) in col.iter().enumerate().filter(|(_, w)| **w != 0) {
-            b.extend_from_slice(&(i as u32).to_le_bytes());
-            b.extend_from_slice(&w.to_le_bytes());
+impl Fill<'_> {
+    /// Decodes `chunks` into this share; `offsets` are where each chunk's people start, and where
+    /// the last one ends.
+    fn fill(mut self, chunks: &[Vec<(&str, &[u8])>], offsets: &[usize]) -> Result<(), BulkError> {
+        let base = offsets.first().copied().unwrap_or(0);
+        for (cols, at) in chunks.iter().zip(offsets.windows(2)) {
+            let range = at[0] - base..at[1] - base;
+            for &(name, bytes) in cols {
+                match name {
+                    "id" => decode_ints_into(&mut self.ids[range.clone()], bytes, name, Some)?,
+                    "unit" => decode_ints_into(&mut self.units[range.clone()], bytes, name, Some)?,
+                    "recruited" => {
+                        decode_ints_into(&mut self.recruited[range.clone()], bytes, name, |v| i32::try_from(v).ok())?
+                    }
+                    "discipline" | "pending" | "revoked" | "outside" => {}
+                    _ if name.starts_with("init:") => {
+                        let (&k, mut rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
+                        for j in 0..usize::from(k) {
+                            let (len, tail) = rest.split_at_checked(4).ok_or_else(|| corrupt(name, "thiếu độ dài"))?;
+                            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+                            let (e, tail) = tail.split_at_checked(len).ok_or_else(|| corrupt(name, "thiếu dữ liệu"))?;
+                            decode_words_into(&mut self.column(name, Some(j))?[range.clone()], e, name)?;
+                            rest = tail;
+                        }
+                    }
+                    _ => decode_words_into(&mut self.column(name, None)?[range.clone()], bytes, name)?,
+                }
+            }
         }
-        b
-    } else {
-        let mut b = Vec::with_capacity(1 + n * 8);
-        b.push(0);
-        for i in 0..n {
-            b.extend_from_slice(&col.get(i).copied().unwrap_or(0).to_le_bytes());
-        }
-        b
+        Ok(())
+    }
+
+    fn column(&mut self, name: &str, plane: Option<usize>) -> Result<&mut [u64], BulkError> {
+        self.words
+            .iter_mut()
+            .find(|(n, j, _)| *n == name && *j == plane)
+            .map(|(_, _, s)| &mut **s)
+            .ok_or_else(|| corrupt(name, "thiếu"))
     }
 }
 
-fn fill_fixed<const N: usize, T>(
-    out: &mut [T],
-    bytes: &[u8],
-    name: &str,
-    f: fn([u8; N]) -> T,
-) -> Result<(), BulkError> {
-    if bytes.len() != out.len() * N {
-        return Err(corrupt(name, "độ dài không khớp"));
+/// `v` cut at each of `at` (ascending) into `at.len() + 1` parts.
+fn split_at<'v, T>(mut v: &'v mut [T], at: &[usize]) -> Vec<&'v mut [T]> {
+    let mut parts = Vec::with_capacity(at.len() + 1);
+    let mut done = 0;
+    for &a in at {
+        let (head, tail) = v.split_at_mut(a - done);
+        parts.push(head);
+        v = tail;
+        done = a;
     }
-    for (o, c) in out.iter_mut().zip(bytes.chunks_exact(N)) {
-        *o = f(c.try_into().unwrap_or([0; N]));
+    parts.push(v);
+    parts
+}
+
+/// Appends `v` as a LEB128 varint: seven bits a byte, low bits first.
+fn put_varint(b: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        b.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    b.push(v as u8);
+}
+
+/// Reads a varint at `*pos` and moves past it; `None` when the bytes end inside one or it does
+/// not fit 64 bits.
+fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Integers (ids, units, days) as runs of equal steps: how many values, then for each run its
+/// step from the value before (zigzag-coded, the first from 0) and its length, all varints. A
+/// chunk's ids mostly step by one and its people's units mostly repeat, so such a column takes a
+/// few bytes instead of eight a person.
+fn encode_ints(values: impl ExactSizeIterator<Item = i64>) -> Vec<u8> {
+    let mut b = Vec::new();
+    put_varint(&mut b, values.len() as u64);
+    let mut prev = 0i64;
+    let mut run: Option<(i64, u64)> = None;
+    for v in values {
+        let step = v.wrapping_sub(prev);
+        prev = v;
+        match &mut run {
+            Some((s, k)) if *s == step => *k += 1,
+            _ => {
+                if let Some((s, k)) = run.replace((step, 1)) {
+                    put_varint(&mut b, zigzag(s));
+                    put_varint(&mut b, k);
+                }
+            }
+        }
+    }
+    if let Some((s, k)) = run {
+        put_varint(&mut b, zigzag(s));
+        put_varint(&mut b, k);
+    }
+    b
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(u: u64) -> i64 {
+    ((u >> 1) as i64) ^ -((u & 1) as i64)
+}
+
+/// How many values a column written by [`encode_ints`] holds.
+fn ints_count(bytes: &[u8]) -> Option<usize> {
+    usize::try_from(get_varint(bytes, &mut 0)?).ok()
+}
+
+/// Reads a column written by [`encode_ints`] into `out`, which must be as long as it says.
+fn decode_ints_into<T>(out: &mut [T], bytes: &[u8], name: &str, cast: fn(i64) -> Option<T>) -> Result<(), BulkError> {
+    let bad = || corrupt(name, "độ dài không khớp");
+    let mut pos = 0;
+    if get_varint(bytes, &mut pos) != Some(out.len() as u64) {
+        return Err(bad());
+    }
+    let mut prev = 0i64;
+    let mut i = 0;
+    while i < out.len() {
+        let step = unzigzag(get_varint(bytes, &mut pos).ok_or_else(bad)?);
+        let k = get_varint(bytes, &mut pos).ok_or_else(bad)?;
+        let end = usize::try_from(k).ok().and_then(|k| i.checked_add(k)).filter(|e| *e <= out.len()).ok_or_else(bad)?;
+        for o in &mut out[i..end] {
+            prev = prev.wrapping_add(step);
+            *o = cast(prev).ok_or_else(bad)?;
+        }
+        i = end;
+    }
+    if pos != bytes.len() {
+        return Err(bad());
     }
     Ok(())
 }
 
+/// Year words packed to the bytes their years use: a tag, the shift of the lowest year bit any
+/// word sets and the width in bytes of what is above it, then either every word (tag 0) or, when
+/// smaller, the non-zero ones each after its distance from the one before as a varint (tag 1).
+/// Twenty years of records take three bytes a word instead of eight.
+fn encode_words(col: &[u64], n: usize) -> Vec<u8> {
+    let col = &col[..col.len().min(n)];
+    let all = col.iter().fold(0, |a, w| a | w);
+    let shift = if all == 0 { 0 } else { all.trailing_zeros() };
+    let width = (64 - all.leading_zeros()).saturating_sub(shift).div_ceil(8) as usize;
+    let put = |b: &mut Vec<u8>, w: u64| b.extend_from_slice(&(w >> shift).to_le_bytes()[..width]);
+    let mut sparse = vec![1, shift as u8, width as u8];
+    let mut next = 0;
+    for (i, &w) in col.iter().enumerate().filter(|(_, w)| **w != 0) {
+        put_varint(&mut sparse, (i - next) as u64);
+        put(&mut sparse, w);
+        next = i + 1;
+    }
+    if sparse.len() <= 3 + n * width {
+        return sparse;
+    }
+    let mut dense = Vec::with_capacity(3 + n * width);
+    dense.extend_from_slice(&[0, shift as u8, width as u8]);
+    for i in 0..n {
+        put(&mut dense, col.get(i).copied().unwrap_or(0));
+    }
+    dense
+}
+
+fn word<const W: usize>(c: &[u8], shift: u32) -> u64 {
+    let mut b = [0u8; 8];
+    b[..W].copy_from_slice(&c[..W]);
+    u64::from_le_bytes(b) << shift
+}
+
+/// Every word of a dense column of width `W`, one function per width so that each copy has a
+/// fixed length.
+fn unpack<const W: usize>(out: &mut [u64], bytes: &[u8], shift: u32) {
+    for (o, c) in out.iter_mut().zip(bytes.chunks_exact(W)) {
+        *o = word::<W>(c, shift);
+    }
+}
+
+/// Reads a column written by [`encode_words`] into `out`, which holds zeros.
 fn decode_words_into(out: &mut [u64], bytes: &[u8], name: &str) -> Result<(), BulkError> {
-    let (&tag, rest) = bytes.split_first().ok_or_else(|| corrupt(name, "rỗng"))?;
+    let bad = |m: &str| corrupt(name, m.to_string());
+    let [tag, shift, width, rest @ ..] = bytes else { return Err(bad("rỗng")) };
+    let (shift, width) = (u32::from(*shift), usize::from(*width));
+    if shift >= 64 || width > 8 {
+        return Err(bad("độ dài không khớp"));
+    }
     match tag {
-        0 if rest.len() == out.len() * 8 => {
-            for (o, c) in out.iter_mut().zip(rest.chunks_exact(8)) {
-                *o = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        0 if rest.len() == out.len() * width => {
+            match width {
+                0 => out.fill(0),
+                1 => unpack::<1>(out, rest, shift),
+                2 => unpack::<2>(out, rest, shift),
+                3 => unpack::<3>(out, rest, shift),
+                4 => unpack::<4>(out, rest, shift),
+                5 => unpack::<5>(out, rest, shift),
+                6 => unpack::<6>(out, rest, shift),
+                7 => unpack::<7>(out, rest, shift),
+                _ => unpack::<8>(out, rest, shift),
             }
             Ok(())
         }
-        1 if rest.len() % 12 == 0 => {
-            for c in rest.chunks_exact(12) {
-                let i = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
-                *out.get_mut(i).ok_or_else(|| corrupt(name, "chỉ số vượt quá số người"))? =
-                    u64::from_le_bytes(c[4..].try_into().unwrap_or([0; 8]));
+        1 => {
+            let (mut pos, mut i) = (0, 0usize);
+            while pos < rest.len() {
+                let gap = get_varint(rest, &mut pos).ok_or_else(|| bad("độ dài không khớp"))?;
+                i = usize::try_from(gap)
+                    .ok()
+                    .and_then(|g| i.checked_add(g))
+                    .ok_or_else(|| bad("chỉ số vượt quá số người"))?;
+                let c = rest.get(pos..pos + width).ok_or_else(|| bad("độ dài không khớp"))?;
+                pos += width;
+                let mut b = [0u8; 8];
+                b[..width].copy_from_slice(c);
+                *out.get_mut(i).ok_or_else(|| bad("chỉ số vượt quá số người"))? = u64::from_le_bytes(b) << shift;
+                i += 1;
             }
             Ok(())
         }
-        _ => Err(corrupt(name, "độ dài không khớp")),
+        _ => Err(bad("độ dài không khớp")),
     }
 }
 
@@ -1527,5 +1723,54 @@ mod tests {
         }
         let x = 0x0123_4567_89ab_cdefu64;
         assert_eq!(transpose8(transpose8(x)), x);
+    }
+
+    #[test]
+    fn stored_columns_are_small_and_read_back() {
+        // Ids that step by one and units in runs take a few bytes, whatever their size.
+        let ids: Vec<i64> = (4096 * 7..4096 * 8).collect();
+        let e = encode_ints(ids.iter().copied());
+        assert!(e.len() < 12, "{}", e.len());
+        let mut back = vec![0i64; ids.len()];
+        decode_ints_into(&mut back, &e, "id", Some).unwrap();
+        assert_eq!(back, ids);
+        let mixed = [i64::from(NO_DATE), 738_000, 738_000, -5, i64::MAX, i64::MIN, 0];
+        let mut back = vec![0i64; mixed.len()];
+        decode_ints_into(&mut back, &encode_ints(mixed.iter().copied()), "x", Some).unwrap();
+        assert_eq!(back, mixed);
+        // A count that does not match, or bytes left over, is refused.
+        assert!(decode_ints_into(&mut vec![0i64; 3], &e, "id", Some).is_err());
+        let mut long = e.clone();
+        long.push(0);
+        assert!(decode_ints_into(&mut back[..0], &long, "id", Some).is_err());
+        assert!(
+            decode_ints_into(&mut vec![0i32; 1], &encode_ints([i64::MAX].into_iter()), "d", |v| i32::try_from(v).ok())
+                .is_err()
+        );
+
+        // Twenty years of words take three bytes a person, dense or sparse.
+        let years = |k: u64| (0..20).filter(|y| k >> y & 1 == 1).fold(0, |w, y| w | 1 << bit(2006 + y).unwrap());
+        let dense: Vec<u64> = (0..4096u64).map(|k| years(k * 2_654_435_761)).collect();
+        let e = encode_words(&dense, dense.len());
+        assert_eq!(e[0], 0);
+        assert!(e.len() <= 3 + 3 * dense.len(), "{}", e.len());
+        let sparse: Vec<u64> = (0..4096u64).map(|k| if k % 97 == 3 { years(k + 1) } else { 0 }).collect();
+        let es = encode_words(&sparse, 5000);
+        assert_eq!(es[0], 1);
+        for (col, enc, n) in [(&dense, &e, dense.len()), (&sparse, &es, 5000)] {
+            let mut back = vec![0u64; n];
+            decode_words_into(&mut back, enc, "w").unwrap();
+            assert_eq!(&back[..col.len()], &col[..]);
+            assert!(back[col.len()..].iter().all(|w| *w == 0));
+        }
+        // Every width, including the top and bottom bits.
+        for w in [1u64, 0xff, 1 << 63, u64::MAX, 0x0000_ffff_0000_0000, 0] {
+            let col = vec![w, 0, w];
+            let mut back = vec![0u64; 3];
+            decode_words_into(&mut back, &encode_words(&col, 3), "w").unwrap();
+            assert_eq!(back, col);
+        }
+        // A sparse index past the people is refused.
+        assert!(decode_words_into(&mut vec![0u64; 10], &es, "w").is_err());
     }
 }

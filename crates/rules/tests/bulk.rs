@@ -129,7 +129,9 @@ fn bulk_agrees_with_the_engine() {
     }
     let views: Vec<Vec<(&str, &[u8])>> =
         parts.iter().map(|p| p.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect()).collect();
-    assert_eq!(Panel::decode_chunks(&views).unwrap(), panel);
+    for threads in [1, 2, 3] {
+        assert_eq!(Panel::decode_chunks(&views, threads).unwrap(), panel, "{threads} threads");
+    }
 
     let mut compared = 0;
     let mut eligible = 0;

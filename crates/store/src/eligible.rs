@@ -114,7 +114,7 @@ pub async fn bulk(
     crate::panel::refresh(db, &engine.catalogue, &mut |_, _| {}).await?;
     timing.refresh = t.elapsed();
     let t = Instant::now();
-    let panel = crate::panel::load(db, &plan.columns()).await?;
+    let panel = crate::panel::load(db, &plan.columns(), threads).await?;
     timing.read = t.elapsed();
     let t = Instant::now();
     let bound = plan.bind(&panel);
@@ -205,7 +205,8 @@ pub async fn holders_by_unit(
     let columns: Vec<String> = AwardKind::ALL.iter().map(|k| tdkt_rules::bulk::award_column(code, *k)).collect();
     let mut read = columns.clone();
     read.extend(["id".to_string(), "unit".to_string()]);
-    let panel = crate::panel::load(db, &read).await?;
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let panel = crate::panel::load(db, &read, threads).await?;
     let masks: Vec<&Vec<u64>> = columns.iter().filter_map(|c| panel.masks.get(c)).collect();
     for (i, unit) in panel.units.iter().enumerate() {
         if masks.iter().any(|m| m.get(i).is_some_and(|w| w >> b & 1 == 1)) {

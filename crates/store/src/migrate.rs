@@ -100,6 +100,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_award_rows.sql"),
         postgres: include_str!("../migrations/postgres/0014_award_rows.sql"),
     },
+    Migration {
+        version: 15,
+        name: "panel_format",
+        sqlite: include_str!("../migrations/sqlite/0015_panel_format.sql"),
+        postgres: include_str!("../migrations/postgres/0015_panel_format.sql"),
+    },
 ];
 
 #[derive(FromQueryResult)]

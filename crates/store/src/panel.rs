@@ -62,8 +62,13 @@ pub async fn stale_count(db: &Db) -> StoreResult<u64> {
     crate::org::count(&db.conn, "SELECT COUNT(*) AS n FROM panel_stale WHERE generation > built", vec![]).await
 }
 
+/// Chunks built before they are written together (about a quarter of a million people).
+const WRITE_BATCH: usize = 64;
+
 /// Rebuilds every stale chunk; `progress` is told after each one (done, of). Returns the number
-/// rebuilt.
+/// rebuilt. Chunks are built in batches of [`WRITE_BATCH`], and each batch is written column by
+/// column, so that the blobs of one column lie together in the database file and a bulk read of
+/// a few columns reads a few runs of pages rather than pages spread over the whole panel.
 pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut (dyn FnMut(u64, u64) + Send)) -> StoreResult<u64> {
     let b = db.backend();
     let stale = Stale::find_by_statement(stmt(
@@ -74,38 +79,49 @@ pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut (dyn FnMut(u
     .all(&db.conn)
     .await?;
     let total = stale.len() as u64;
-    for (done, s) in stale.into_iter().enumerate() {
-        let panel = build_chunk(db, catalogue, s.chunk).await?;
+    let mut done = 0;
+    for batch in stale.chunks(WRITE_BATCH) {
+        let mut built = Vec::with_capacity(batch.len());
+        for s in batch {
+            let panel = build_chunk(db, catalogue, s.chunk).await?;
+            built.push((s, if panel.is_empty() { Vec::new() } else { panel.encode() }));
+            done += 1;
+            progress(done, total);
+        }
         let _turn = db.turn().await;
         let tx = db.conn.begin().await?;
-        // Claim the build first (this also locks the mark's row): a newer build already stored
+        // Claim each build first (this also locks the mark's row): a newer build already stored
         // wins, and this one is dropped.
-        let claimed = tx
-            .execute_raw(stmt(
-                b,
-                "UPDATE panel_stale SET built = ? WHERE chunk = ? AND built < ?",
-                vec![s.generation.into(), s.chunk.into(), s.generation.into()],
-            ))
-            .await?
-            .rows_affected();
-        if claimed == 0 {
-            tx.rollback().await?;
-            progress(done as u64 + 1, total);
-            continue;
-        }
-        tx.execute_raw(stmt(b, "DELETE FROM panel_chunk WHERE chunk = ?", vec![s.chunk.into()])).await?;
-        if !panel.is_empty() {
-            for (col, data) in panel.encode() {
-                tx.execute_raw(stmt(
+        let mut claimed = Vec::with_capacity(built.len());
+        for (s, columns) in built {
+            let won = tx
+                .execute_raw(stmt(
                     b,
-                    "INSERT INTO panel_chunk (chunk, col, data) VALUES (?, ?, ?)",
-                    vec![s.chunk.into(), col.into(), data.into()],
+                    "UPDATE panel_stale SET built = ? WHERE chunk = ? AND built < ?",
+                    vec![s.generation.into(), s.chunk.into(), s.generation.into()],
                 ))
-                .await?;
+                .await?
+                .rows_affected();
+            if won > 0 {
+                tx.execute_raw(stmt(b, "DELETE FROM panel_chunk WHERE chunk = ?", vec![s.chunk.into()])).await?;
+                claimed.push((s.chunk, columns));
+            }
+        }
+        let names: BTreeSet<String> =
+            claimed.iter().flat_map(|(_, cols)| cols.iter().map(|(n, _)| n.clone())).collect();
+        for name in names {
+            for (chunk, cols) in &mut claimed {
+                if let Some((_, data)) = cols.iter_mut().find(|(n, _)| *n == name) {
+                    tx.execute_raw(stmt(
+                        b,
+                        "INSERT INTO panel_chunk (chunk, col, data) VALUES (?, ?, ?)",
+                        vec![(*chunk).into(), name.as_str().into(), std::mem::take(data).into()],
+                    ))
+                    .await?;
+                }
             }
         }
         tx.commit().await?;
-        progress(done as u64 + 1, total);
     }
     Ok(total)
 }
@@ -238,18 +254,20 @@ struct ChunkCol {
     data: Vec<u8>,
 }
 
-/// The panel with only the named columns (as `Plan::columns` lists them), as stored: call
-/// [`refresh`] first to rebuild stale chunks.
-pub async fn load(db: &Db, columns: &[String]) -> StoreResult<Panel> {
+/// The panel with only the named columns (as `Plan::columns` lists them), as stored, decoded on
+/// `threads` threads: call [`refresh`] first to rebuild stale chunks.
+pub async fn load(db: &Db, columns: &[String], threads: usize) -> StoreResult<Panel> {
     let b = db.backend();
     let marks = vec!["?"; columns.len()].join(", ");
-    let rows = ChunkCol::find_by_statement(stmt(
+    // In the order stored (no sort in the database, which would copy every blob once more).
+    let mut rows = ChunkCol::find_by_statement(stmt(
         b,
-        &format!("SELECT chunk, col, data FROM panel_chunk WHERE col IN ({marks}) ORDER BY chunk"),
+        &format!("SELECT chunk, col, data FROM panel_chunk WHERE col IN ({marks})"),
         columns.iter().map(|c| c.clone().into()).collect(),
     ))
     .all(&db.conn)
     .await?;
+    rows.sort_by_key(|r| r.chunk);
     let mut chunks: Vec<Vec<(&str, &[u8])>> = Vec::new();
     let mut last = None;
     for r in &rows {
@@ -261,7 +279,7 @@ pub async fn load(db: &Db, columns: &[String]) -> StoreResult<Panel> {
             c.push((r.col.as_str(), r.data.as_slice()));
         }
     }
-    let mut panel = Panel::decode_chunks(&chunks).map_err(|e| StoreError::Other(e.to_string()))?;
+    let mut panel = Panel::decode_chunks(&chunks, threads).map_err(|e| StoreError::Other(e.to_string()))?;
     panel.finish();
     Ok(panel)
 }
