@@ -25,6 +25,11 @@ use crate::engine::{Engine, EngineError, Prepared};
 use crate::history::{AwardKind, DisciplineRecord, History, Level, Rating, SubjectKind, WorkKind};
 use crate::ruleset::Check;
 
+/// More people than a stored panel can hold (people are numbered by `u32` in its lists; this is
+/// far below that, and far above any country's officials): a count above it is corrupt data,
+/// refused before anything is allocated for it.
+const MAX_PEOPLE: usize = 1 << 28;
+
 /// The first year a panel word holds (bit 63).
 pub const FIRST_YEAR: i32 = 1990;
 /// The last year a panel word holds (bit 0).
@@ -269,7 +274,10 @@ impl Panel {
         for cols in chunks {
             let ids = cols.iter().find(|(n, _)| *n == "id").map(|(_, b)| *b).ok_or_else(|| corrupt("id", "thiếu"))?;
             offsets.push(total);
-            total += ints_count(ids).ok_or_else(|| corrupt("id", "độ dài không khớp"))?;
+            total = ints_count(ids)
+                .and_then(|n| total.checked_add(n))
+                .filter(|t| *t <= MAX_PEOPLE)
+                .ok_or_else(|| corrupt("id", "độ dài không khớp"))?;
         }
         offsets.push(total);
         let mut p =
@@ -1739,12 +1747,16 @@ mod tests {
         decode_ints_into(&mut back, &encode_ints(mixed.iter().copied()), "x", Some).unwrap();
         assert_eq!(back, mixed);
         // A count that does not match, or bytes left over, is refused.
-        assert!(decode_ints_into(&mut vec![0i64; 3], &e, "id", Some).is_err());
+        assert!(decode_ints_into(&mut [0i64; 3], &e, "id", Some).is_err());
         let mut long = e.clone();
         long.push(0);
-        assert!(decode_ints_into(&mut back[..0], &long, "id", Some).is_err());
+        assert!(decode_ints_into(&mut vec![0i64; ids.len()], &long, "id", Some).is_err());
+        // A count beyond any panel is refused before anything is allocated.
+        let mut huge = Vec::new();
+        put_varint(&mut huge, 1 << 36);
+        assert!(Panel::decode([("id", &huge[..])]).is_err());
         assert!(
-            decode_ints_into(&mut vec![0i32; 1], &encode_ints([i64::MAX].into_iter()), "d", |v| i32::try_from(v).ok())
+            decode_ints_into(&mut [0i32; 1], &encode_ints([i64::MAX].into_iter()), "d", |v| i32::try_from(v).ok())
                 .is_err()
         );
 
@@ -1763,14 +1775,29 @@ mod tests {
             assert_eq!(&back[..col.len()], &col[..]);
             assert!(back[col.len()..].iter().all(|w| *w == 0));
         }
-        // Every width, including the top and bottom bits.
-        for w in [1u64, 0xff, 1 << 63, u64::MAX, 0x0000_ffff_0000_0000, 0] {
-            let col = vec![w, 0, w];
-            let mut back = vec![0u64; 3];
-            decode_words_into(&mut back, &encode_words(&col, 3), "w").unwrap();
-            assert_eq!(back, col);
+        // Every width, including the top and bottom bits, sparse and dense.
+        for w in [
+            1u64,
+            0xff,
+            0xffff,
+            0xffff_ffff,
+            1 << 63,
+            u64::MAX,
+            0x0000_ffff_0000_0000,
+            0x0000_00ff_ffff_ff00,
+            0x00ff_ffff_ffff_0000,
+            0x7fff_ffff_ffff_ff00,
+            0,
+        ] {
+            for col in [vec![w, 0, w, 0, 0, 0, 0, 0], vec![w, w >> 1, w, w & (w << 3), w]] {
+                let mut back = vec![0u64; col.len()];
+                decode_words_into(&mut back, &encode_words(&col, col.len()), "w").unwrap();
+                assert_eq!(back, col, "{w:x}");
+            }
+            let width = (64 - w.leading_zeros()).saturating_sub(w.trailing_zeros()).div_ceil(8) as usize;
+            assert_eq!(encode_words(&[w; 9], 9).len(), 3 + 9 * width, "{w:x} dense");
         }
         // A sparse index past the people is refused.
-        assert!(decode_words_into(&mut vec![0u64; 10], &es, "w").is_err());
+        assert!(decode_words_into(&mut [0u64; 10], &es, "w").is_err());
     }
 }

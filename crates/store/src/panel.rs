@@ -52,6 +52,11 @@ pub async fn mark_where(w: &WriteTx, condition: &str, values: Vec<Value>) -> Sto
 }
 
 #[derive(FromQueryResult)]
+struct Chunk {
+    chunk: i64,
+}
+
+#[derive(FromQueryResult)]
 struct Stale {
     chunk: i64,
     generation: i64,
@@ -65,10 +70,11 @@ pub async fn stale_count(db: &Db) -> StoreResult<u64> {
 /// Chunks built before they are written together (about a quarter of a million people).
 const WRITE_BATCH: usize = 64;
 
-/// Rebuilds every stale chunk; `progress` is told after each one (done, of). Returns the number
-/// rebuilt. Chunks are built in batches of [`WRITE_BATCH`], and each batch is written column by
-/// column, so that the blobs of one column lie together in the database file and a bulk read of
-/// a few columns reads a few runs of pages rather than pages spread over the whole panel.
+/// Rebuilds every stale chunk; `progress` is told as each one is built (done, of). Returns the
+/// number of stale chunks found. Chunks are built in batches of [`WRITE_BATCH`], and each batch
+/// is written column by column in one transaction, so that the blobs of one column lie together
+/// in the database file and a bulk read of a few columns reads a few runs of pages rather than
+/// pages spread over the whole panel. A batch that fails leaves its chunks stale.
 pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut (dyn FnMut(u64, u64) + Send)) -> StoreResult<u64> {
     let b = db.backend();
     let stale = Stale::find_by_statement(stmt(
@@ -90,10 +96,29 @@ pub async fn refresh(db: &Db, catalogue: &Catalogue, progress: &mut (dyn FnMut(u
         }
         let _turn = db.turn().await;
         let tx = db.conn.begin().await?;
-        // Claim each build first (this also locks the mark's row): a newer build already stored
-        // wins, and this one is dropped.
+        // On PostgreSQL, lock the marks' rows of the batch without waiting: a writer marking a
+        // chunk (in any order, with other rows locked) then waits for this transaction, which
+        // never waits for it, so the two cannot deadlock. A chunk whose row a writer holds is
+        // left stale for the next reader. (On SQLite writers take turns.)
+        let free: Option<BTreeSet<i64>> = if b == sea_orm::DbBackend::Postgres {
+            let marks = vec!["?"; built.len()].join(", ");
+            let rows = Chunk::find_by_statement(stmt(
+                b,
+                &format!("SELECT chunk FROM panel_stale WHERE chunk IN ({marks}) FOR UPDATE SKIP LOCKED"),
+                built.iter().map(|(s, _)| s.chunk.into()).collect(),
+            ))
+            .all(&tx)
+            .await?;
+            Some(rows.into_iter().map(|r| r.chunk).collect())
+        } else {
+            None
+        };
+        // Claim each build (a newer build already stored wins, and this one is dropped).
         let mut claimed = Vec::with_capacity(built.len());
         for (s, columns) in built {
+            if free.as_ref().is_some_and(|f| !f.contains(&s.chunk)) {
+                continue;
+            }
             let won = tx
                 .execute_raw(stmt(
                     b,
