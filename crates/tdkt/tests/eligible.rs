@@ -350,3 +350,59 @@ async fn a_province_quota_set_on_the_rules_page_reaches_the_bulk_page() {
         assert!(r.text().await.unwrap().contains("thiếu mã"), "{b}");
     }
 }
+
+/// A panel of more chunks than one refresh writes at once (64): people copied, with all their
+/// records, to ids 4,096 apart (one chunk each), are each judged as the engine judges them, and
+/// every chunk is read back.
+#[tokio::test]
+async fn a_panel_of_many_chunks_reads_back_whole() {
+    let engine = Engine::builtin().unwrap();
+    for b in backends() {
+        let app = TestApp::demo(b, 200).await;
+        let db = &app.tdb.db;
+        let ids = tdkt_store::org::person_ids(&db.conn).await.unwrap();
+        let first = tdkt_store::eligible::bulk(db, &engine, "BK_TINH", 2025, None, 2).await.unwrap();
+        // Those who qualify first, so that copies of them are found again, then the others.
+        let mut sources: Vec<i64> = first.rows.iter().filter(|r| r.routes != 0).map(|r| r.id).collect();
+        assert!(!sources.is_empty(), "{b}: someone qualifies");
+        let others: Vec<i64> = ids.iter().copied().filter(|id| !sources.contains(id)).collect();
+        sources.extend(others);
+        let copies: Vec<(i64, i64)> =
+            (0..70).map(|k| ((k + 1) * tdkt_store::panel::CHUNK + 7, sources[k as usize % sources.len()])).collect();
+        let mut w = db.write(&Actor::system("test")).await.unwrap();
+        for &(to, from) in &copies {
+            for sql in [
+                "INSERT INTO person (id, full_name, gender, birth_date, ethnicity, unit_id, position, leadership, recruited_on, search_key, sort_key, created_at, updated_at) \
+                 SELECT ?, full_name, gender, birth_date, ethnicity, unit_id, position, leadership, recruited_on, search_key, sort_key, created_at, updated_at FROM person WHERE id = ?",
+                "INSERT INTO rating (person_id, year, rating) SELECT ?, year, rating FROM rating WHERE person_id = ?",
+                "INSERT INTO award (person_id, award_code, year, period_from, kind, decision_id, revoked_on, revoked_reason) \
+                 SELECT ?, award_code, year, period_from, kind, decision_id, revoked_on, revoked_reason FROM award WHERE person_id = ?",
+                "INSERT INTO initiative (person_id, title, year, level, kind, recognised_by) \
+                 SELECT ?, title, year, level, kind, recognised_by FROM initiative WHERE person_id = ?",
+                "INSERT INTO discipline (person_id, form, starts_on, ends_on, note) \
+                 SELECT ?, form, starts_on, ends_on, note FROM discipline WHERE person_id = ?",
+                "INSERT INTO pending_matter (person_id, kind, opened_on, closed_on, note) \
+                 SELECT ?, kind, opened_on, closed_on, note FROM pending_matter WHERE person_id = ?",
+            ] {
+                w.exec(sql, vec![to.into(), from.into()]).await.unwrap();
+            }
+        }
+        tdkt_store::panel::mark_people(&w, copies.iter().map(|c| c.0)).await.unwrap();
+        w.record("test.copy", "person", None, None, copies.len()).await.unwrap();
+        w.commit().await.unwrap();
+        assert!(tdkt_store::panel::stale_count(db).await.unwrap() >= 70, "{b}");
+
+        let run = tdkt_store::eligible::bulk(db, &engine, "BK_TINH", 2025, None, 2).await.unwrap();
+        assert_eq!(tdkt_store::panel::stale_count(db).await.unwrap(), 0, "{b}");
+        assert_eq!(run.people, ids.len() + copies.len(), "{b}: every chunk is read");
+        let got: std::collections::HashMap<i64, u8> = run.rows.iter().map(|r| (r.id, r.routes)).collect();
+        let mut found = 0;
+        for &(to, from) in &copies {
+            let want = verdict_bits(db, &engine, to, "BK_TINH", 2025, None).await;
+            assert_eq!(want, verdict_bits(db, &engine, from, "BK_TINH", 2025, None).await, "{b}: {to} is {from}");
+            assert_eq!(got.get(&to).copied().unwrap_or(0), want, "{b}: person {to}");
+            found += usize::from(want != 0);
+        }
+        assert!(found > 0, "{b}: copies of people who qualify qualify");
+    }
+}
