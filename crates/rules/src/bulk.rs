@@ -552,9 +552,11 @@ fn encode_words(col: &[u64], n: usize) -> Vec<u8> {
     dense
 }
 
-fn word<const W: usize>(c: &[u8], shift: u32) -> u64 {
+/// A packed word: its bytes (at most eight, lowest first) put back above `shift`.
+#[inline]
+fn word(c: &[u8], shift: u32) -> u64 {
     let mut b = [0u8; 8];
-    b[..W].copy_from_slice(&c[..W]);
+    b[..c.len()].copy_from_slice(c);
     u64::from_le_bytes(b) << shift
 }
 
@@ -562,7 +564,7 @@ fn word<const W: usize>(c: &[u8], shift: u32) -> u64 {
 /// fixed length.
 fn unpack<const W: usize>(out: &mut [u64], bytes: &[u8], shift: u32) {
     for (o, c) in out.iter_mut().zip(bytes.chunks_exact(W)) {
-        *o = word::<W>(c, shift);
+        *o = word(&c[..W], shift);
     }
 }
 
@@ -599,9 +601,7 @@ fn decode_words_into(out: &mut [u64], bytes: &[u8], name: &str) -> Result<(), Bu
                     .ok_or_else(|| bad("chỉ số vượt quá số người"))?;
                 let c = rest.get(pos..pos + width).ok_or_else(|| bad("độ dài không khớp"))?;
                 pos += width;
-                let mut b = [0u8; 8];
-                b[..width].copy_from_slice(c);
-                *out.get_mut(i).ok_or_else(|| bad("chỉ số vượt quá số người"))? = u64::from_le_bytes(b) << shift;
+                *out.get_mut(i).ok_or_else(|| bad("chỉ số vượt quá số người"))? = word(c, shift);
                 i += 1;
             }
             Ok(())
