@@ -32,7 +32,7 @@ pub mod users;
 pub use audit::{Actor, WriteTx};
 pub use db::Db;
 pub use error::{StoreError, StoreResult};
-pub use load::LoadTx;
+pub use load::{Checkpoint, LoadTx};
 
 /// A page of results with the total count (capped for very large searches).
 #[derive(Debug, Clone, serde::Serialize)]

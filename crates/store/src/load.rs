@@ -9,9 +9,19 @@
 //! inside the transaction, which holds the write lock, and the insert functions check every row
 //! against them, failing the load on a dangling one. Nothing else can write through a `LoadTx`,
 //! so no row written with the database's checks off escapes tdkt's own.
+//!
+//! A load's commit on SQLite writes its pages to the write-ahead log and returns; copying them
+//! into the database file (the checkpoint, as much again in bytes, and a wait for the disk) is
+//! left to a [`Checkpoint`] that runs beside whatever the caller does next, such as the next
+//! table's load. The load's connection commits with `synchronous = NORMAL`: the log is written
+//! but not flushed to disk at the commit, which SQLite keeps safe from corruption in WAL mode;
+//! the checkpoint flushes the log before it copies it. A caller that must know the load is on
+//! disk awaits [`Checkpoint::wait`].
 
 use tdkt_rules::Catalogue;
 use tdkt_rules::history::Rating;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::audit::{Actor, WriteTx};
 use crate::db::Db;
@@ -21,15 +31,22 @@ use crate::registry::{self, NewAward, NewInitiative, SetAside};
 /// The transaction of a bulk load; see the module's documentation.
 pub struct LoadTx {
     w: WriteTx,
+    /// SQLite: the load's own connection, for its checkpoint after the commit.
+    loader: Option<DatabaseConnection>,
 }
 
 impl Db {
     /// Begins a bulk load on behalf of `actor`.
     pub async fn load(&self, actor: &Actor) -> StoreResult<LoadTx> {
         if !self.is_sqlite() {
-            return Ok(LoadTx { w: self.write(actor).await? });
+            return Ok(LoadTx { w: self.write(actor).await?, loader: None });
         }
-        let options = (*self.conn.get_sqlite_connection_pool().connect_options()).clone().foreign_keys(false);
+        let options = (*self.conn.get_sqlite_connection_pool().connect_options())
+            .clone()
+            .foreign_keys(false)
+            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+            // The commit does not copy the log into the file; its `Checkpoint` does.
+            .pragma("wal_autocheckpoint", "0");
         let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options)
@@ -40,7 +57,7 @@ impl Db {
             Db { conn: sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), writers: self.writers.clone() };
         let mut w = loader.write(actor).await?;
         w.check_refs_itself().await?;
-        Ok(LoadTx { w })
+        Ok(LoadTx { w, loader: Some(loader.conn) })
     }
 }
 
@@ -81,8 +98,35 @@ impl LoadTx {
         Ok(crate::org::count(&self.w.tx, "SELECT foreign_keys AS n FROM pragma_foreign_keys", vec![]).await? == 1)
     }
 
-    /// Commits the load and its audit entries.
-    pub async fn commit(self) -> StoreResult<()> {
-        self.w.commit().await
+    /// Commits the load and its audit entries. On SQLite the pages of the load are then copied
+    /// from the write-ahead log into the database file by the returned [`Checkpoint`], in the
+    /// background.
+    pub async fn commit(self) -> StoreResult<Checkpoint> {
+        self.w.commit().await?;
+        let Some(conn) = self.loader else { return Ok(Checkpoint(None)) };
+        Ok(Checkpoint(Some(tokio::spawn(async move {
+            // PASSIVE: copies what no reader still needs, without waiting for readers or the
+            // next writer; what it leaves is copied by a later checkpoint.
+            conn.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
+            Ok(())
+        }))))
+    }
+}
+
+/// The copy of a committed SQLite load from the write-ahead log into the database file, running
+/// on the load's own connection. Dropped, it goes on by itself; an unfinished copy is safe
+/// (SQLite's next checkpoint finishes it).
+#[must_use = "a checkpoint runs in the background; await `wait` to know the load is in the database file"]
+pub struct Checkpoint(Option<tokio::task::JoinHandle<StoreResult<()>>>);
+
+impl Checkpoint {
+    /// Waits until the load's pages are flushed to disk and copied into the database file.
+    pub async fn wait(self) -> StoreResult<()> {
+        match self.0 {
+            None => Ok(()),
+            Some(task) => {
+                task.await.map_err(|e| StoreError::Other(format!("sao chép nhật ký WAL dừng bất thường: {e}")))?
+            }
+        }
     }
 }

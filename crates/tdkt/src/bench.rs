@@ -90,7 +90,8 @@ pub enum BenchCmd {
         /// Timed runs of each kind.
         #[arg(long, default_value_t = 5)]
         runs: usize,
-        /// Reuse a database an earlier run filled (only the timed runs).
+        /// Reuse a database an earlier run filled (only the timed runs); with `--csv DIR`, a
+        /// database whose people are loaded and whose registry is empty imports the files of DIR.
         #[arg(long)]
         reuse: bool,
     },
