@@ -16,12 +16,13 @@
 //! table's load. The load's connection commits with `synchronous = NORMAL`: the log is written
 //! but not flushed to disk at the commit, which SQLite keeps safe from corruption in WAL mode;
 //! the checkpoint flushes the log before it copies it. A caller that must know the load is on
-//! disk awaits [`Checkpoint::wait`].
+//! disk awaits [`Checkpoint::wait`]. Checkpoints of loads one after another wait for each other
+//! (SQLite runs one at a time), so the last one's wait covers the earlier ones too.
 
 use tdkt_rules::Catalogue;
 use tdkt_rules::history::Rating;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
 
 use crate::audit::{Actor, WriteTx};
 use crate::db::Db;
@@ -104,26 +105,53 @@ impl LoadTx {
     pub async fn commit(self) -> StoreResult<Checkpoint> {
         self.w.commit().await?;
         let Some(conn) = self.loader else { return Ok(Checkpoint(None)) };
-        Ok(Checkpoint(Some(tokio::spawn(async move {
-            // PASSIVE: copies what no reader still needs, without waiting for readers or the
-            // next writer; what it leaves is copied by a later checkpoint.
-            conn.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
-            Ok(())
-        }))))
+        Ok(Checkpoint(Some(tokio::spawn(copy_log(conn)))))
+    }
+}
+
+/// How long a load's checkpoint tries again while another checkpoint runs or a reader still
+/// needs the log, before it leaves the rest to SQLite's next checkpoint.
+const CHECKPOINT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(600);
+
+#[derive(FromQueryResult)]
+struct Checkpointed {
+    busy: i64,
+    log: i64,
+    checkpointed: i64,
+}
+
+/// Copies the write-ahead log into the database file: PASSIVE, so neither readers nor the next
+/// writer wait for it. SQLite answers "busy" at once while another connection checkpoints (an
+/// earlier load's copy still running), and copies only what no reader still needs; so this tries
+/// again until the log it sees is copied whole, and says whether it was.
+async fn copy_log(conn: DatabaseConnection) -> StoreResult<bool> {
+    let started = std::time::Instant::now();
+    loop {
+        let sql = Statement::from_string(sea_orm::DbBackend::Sqlite, "PRAGMA wal_checkpoint(PASSIVE)");
+        let Some(c) = Checkpointed::find_by_statement(sql).one(&conn).await? else { return Ok(false) };
+        if c.busy == 0 && c.checkpointed == c.log {
+            return Ok(true);
+        }
+        if started.elapsed() > CHECKPOINT_PATIENCE {
+            return Ok(false);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 
 /// The copy of a committed SQLite load from the write-ahead log into the database file, running
-/// on the load's own connection. Dropped, it goes on by itself; an unfinished copy is safe
-/// (SQLite's next checkpoint finishes it).
+/// on the load's own connection ([`copy_log`]). Dropped, it goes on by itself; an unfinished copy
+/// is safe (SQLite's next checkpoint finishes it).
 #[must_use = "a checkpoint runs in the background; await `wait` to know the load is in the database file"]
-pub struct Checkpoint(Option<tokio::task::JoinHandle<StoreResult<()>>>);
+pub struct Checkpoint(Option<tokio::task::JoinHandle<StoreResult<bool>>>);
 
 impl Checkpoint {
-    /// Waits until the load's pages are flushed to disk and copied into the database file.
-    pub async fn wait(self) -> StoreResult<()> {
+    /// Waits until the load's pages are flushed to disk and copied into the database file, and
+    /// says whether they all were: false when a reader kept part of the log longer than
+    /// `CHECKPOINT_PATIENCE` (the load is committed; SQLite's next checkpoint copies the rest).
+    pub async fn wait(self) -> StoreResult<bool> {
         match self.0 {
-            None => Ok(()),
+            None => Ok(true),
             Some(task) => {
                 task.await.map_err(|e| StoreError::Other(format!("sao chép nhật ký WAL dừng bất thường: {e}")))?
             }

@@ -262,9 +262,10 @@ const PG_BATCH_ROWS: usize = 20_000;
 /// into rows.
 ///
 /// The values of the next statement are made while the database runs the last one: the statement
-/// is handed to the connection (polled once, which sends it to SQLite's worker thread or to the
-/// PostgreSQL server), the next batch is built, then its result is awaited. Built one after the
-/// other, each side waited for the other for about half of a large load.
+/// is handed to the connection (polled once, which puts it on the queue of SQLite's worker thread,
+/// or sends it to PostgreSQL as far as the socket takes it), the next batch is built, then its
+/// result is awaited. Built one after the other, each side waited for the other for about half
+/// of a large load.
 async fn insert_rows<T: Sync>(
     w: &mut WriteTx,
     insert: &str,
@@ -492,10 +493,10 @@ impl SetAside {
     /// Makes the indexes again (a duplicate that a unique index refuses fails the whole load).
     pub async fn restore(self, w: &mut WriteTx) -> StoreResult<()> {
         let set_aside = !self.indexes.is_empty();
-        if set_aside && w.backend() == sea_orm::DbBackend::Sqlite {
-            w.exec(&format!("PRAGMA cache_size = -{SORT_CACHE_KB}"), vec![]).await?;
-        }
         let mut made = Ok(());
+        if set_aside && w.backend() == sea_orm::DbBackend::Sqlite {
+            made = w.exec(&format!("PRAGMA cache_size = -{SORT_CACHE_KB}"), vec![]).await.map(|_| ());
+        }
         if let Some((name, def)) = self.primary_key
             && let Err(e) = w.exec(&format!("ALTER TABLE {} ADD CONSTRAINT {name} {def}", self.table), vec![]).await
         {

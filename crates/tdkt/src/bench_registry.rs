@@ -53,7 +53,7 @@ pub async fn run(
         // People loaded by an earlier run, registry empty: import the CSV files that run wrote.
         println!("dùng lại người có sẵn, nhập sổ từ {}", dir.display());
         let ids = org::person_ids(&db.conn).await?;
-        import_dir(&db, &engine.catalogue, dir, ids).await?;
+        import_dir(&db, &engine.catalogue, dir, ids, None).await?;
     } else {
         println!("dùng lại dữ liệu có sẵn ({})", tdkt_store::db::redact(&url));
     }
@@ -98,17 +98,27 @@ async fn load(db: &Db, catalogue: &Catalogue, people: usize, csv_dir: Option<&Pa
     let t = Instant::now();
     let (nr, na, ni) = write_csv(&dir, &ids, &recruited)?;
     println!("CSV: {nr} đánh giá, {na} khen thưởng, {ni} sáng kiến trong {:.1} s ({})", secs(t), dir.display());
-    import_dir(db, catalogue, &dir, ids).await
+    import_dir(db, catalogue, &dir, ids, Some((nr, na, ni))).await
 }
 
 /// The validated import of the three CSV files of `dir`, then ANALYZE and the panel's build.
-async fn import_dir(db: &Db, catalogue: &Catalogue, dir: &Path, ids: Vec<i64>) -> anyhow::Result<()> {
+/// `rows`: the rows of each file when known (counted here otherwise, for the progress bars).
+async fn import_dir(
+    db: &Db,
+    catalogue: &Catalogue,
+    dir: &Path,
+    ids: Vec<i64>,
+    rows: Option<(u64, u64, u64)>,
+) -> anyhow::Result<()> {
     let lines = |name: &str| -> anyhow::Result<u64> {
         let file = dir.join(name);
         let mut rd = csv::Reader::from_path(&file).with_context(|| format!("không đọc được {}", file.display()))?;
         Ok(rd.byte_records().count() as u64)
     };
-    let (nr, na, ni) = (lines("ratings.csv")?, lines("awards.csv")?, lines("initiatives.csv")?);
+    let (nr, na, ni) = match rows {
+        Some(n) => n,
+        None => (lines("ratings.csv")?, lines("awards.csv")?, lines("initiatives.csv")?),
+    };
     let t0 = Instant::now();
     let t = Instant::now();
     let ids = Arc::new(ids);
@@ -124,7 +134,9 @@ async fn import_dir(db: &Db, catalogue: &Catalogue, dir: &Path, ids: Vec<i64>) -
     println!("nhập sáng kiến: {n} dòng trong {:.1} s", secs(t));
     let t = Instant::now();
     for c in [ratings, awards, initiatives] {
-        c.wait().await?;
+        if !c.wait().await? {
+            println!("  (một phần nhật ký WAL còn chờ: có phiên đọc đang giữ nó)");
+        }
     }
     println!("chờ ghi xong vào tệp cơ sở dữ liệu (checkpoint): {:.1} s", secs(t));
     let import = secs(t0);

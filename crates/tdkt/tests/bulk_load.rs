@@ -213,20 +213,10 @@ async fn a_load_checks_every_reference_itself() {
         w.insert_awards(&engine.catalogue, &[award(Holder::Person(ids[0]), None)], "test").await.unwrap();
         w.restore(aside).await.unwrap();
         assert!(ratings.len() > 2_000, "{b}: the rows go in several statements, each built while the last runs");
-        w.commit().await.unwrap().wait().await.unwrap();
+        // The load's checkpoint has flushed the log and copied all of it into the database file
+        // (nothing reads meanwhile); on PostgreSQL there is none to wait for.
+        assert!(w.commit().await.unwrap().wait().await.unwrap(), "{b}: the whole log copied");
         assert_eq!(count(db, "SELECT COUNT(*) AS n FROM rating").await, before + ratings.len() as i64, "{b}");
-        if db.is_sqlite() {
-            // The load's checkpoint has copied every page of the log into the database file.
-            let row = db
-                .conn
-                .query_one_raw(Statement::from_string(db.backend(), "PRAGMA wal_checkpoint(PASSIVE)"))
-                .await
-                .unwrap()
-                .unwrap();
-            let (log, copied) =
-                (row.try_get::<i64>("", "log").unwrap(), row.try_get::<i64>("", "checkpointed").unwrap());
-            assert_eq!(log, copied, "{b}: nothing left in the log");
-        }
         if db.is_sqlite() {
             let broken = db.conn.query_all_raw(Statement::from_string(db.backend(), "PRAGMA foreign_key_check")).await;
             assert!(broken.unwrap().is_empty(), "{b}: no row breaks a foreign key");
