@@ -234,20 +234,16 @@ fn award_values(a: &NewAward, catalogue: &Catalogue) -> StoreResult<Vec<Value>> 
     let code = catalogue
         .canonical(&a.code)
         .ok_or_else(|| StoreError::invalid("award_code", format!("không có mã khen thưởng “{}”", a.code)))?;
-    let (p, u) = a.holder.ids();
-    Ok(vec![
-        p.into(),
-        u.into(),
-        code.to_string().into(),
-        a.year.into(),
-        a.period_from.into(),
-        a.kind.code().into(),
-        a.decision_id.into(),
-    ])
+    Ok(award_row(a, code).into())
 }
 
-const AWARD_INSERT: &str =
-    "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id) VALUES ";
+/// The values of [`AWARD_INSERT`] for an award whose code is `code` (canonical).
+fn award_row(a: &NewAward, code: &str) -> [Value; 7] {
+    let (p, u) = a.holder.ids();
+    [p.into(), u.into(), code.into(), a.year.into(), a.period_from.into(), a.kind.code().into(), a.decision_id.into()]
+}
+
+const AWARD_INSERT: &str = "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id)";
 
 /// Rows per statement of the batch inserts on SQLite (with at most 7 values a row, well under its
 /// limit on bound values).
@@ -584,21 +580,10 @@ pub async fn insert_awards(w: &mut WriteTx, catalogue: &Catalogue, rows: &[NewAw
     .await?;
     n += insert_rows(
         w,
-        "INSERT INTO award (person_id, unit_id, award_code, year, period_from, kind, decision_id)",
+        AWARD_INSERT,
         &["BIGINT", "BIGINT", "TEXT", "INTEGER", "INTEGER", "TEXT", "BIGINT"],
         &full,
-        |(a, code), v| {
-            let (p, u) = a.holder.ids();
-            v.extend([
-                p.into(),
-                u.into(),
-                (*code).into(),
-                a.year.into(),
-                a.period_from.into(),
-                a.kind.code().into(),
-                a.decision_id.into(),
-            ]);
-        },
+        |(a, code), v| v.extend(award_row(a, code)),
     )
     .await?;
     crate::panel::mark_people(w, rows.iter().filter_map(|a| a.holder.ids().0)).await?;
@@ -647,8 +632,7 @@ pub async fn add_award(w: &mut WriteTx, catalogue: &Catalogue, a: &NewAward) -> 
             ));
         }
     }
-    let mut sql = String::from(AWARD_INSERT);
-    sql.push_str("(?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    let sql = format!("{AWARD_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
     let award_id = crate::org::IdRow::find_by_statement(stmt(w.backend(), &sql, award_values(a, catalogue)?))
         .one(&w.tx)
         .await?
